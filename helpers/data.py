@@ -1,0 +1,227 @@
+"""Read the tidy tables in ``data/``: load by name, look up series, measure coverage.
+
+>>> from helpers import data
+>>> trade = data.load("provincial_trade_totals")          # validated on load
+>>> data.series("trade_total_by_location").head()          # from every table that has it
+>>> data.coverage("net_outflow_goods_services")            # province x year: present or missing
+
+Command line (``python -m helpers.data ...``):
+
+* ``list``: the tables and their series;
+* ``validate``: load every table, check the manifest's sha256;
+* ``add FILE [--vintage V] [--force]``: add an NBS database export (分省年度数据,
+  CSV or XLS, Chinese or English) as a new table; see :mod:`helpers.nbs_export`.
+"""
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from . import paths, provinces, schema
+
+
+class UnknownTableError(KeyError):
+    def __str__(self) -> str:
+        return self.args[0]
+
+
+@functools.lru_cache(maxsize=4)
+def _manifest_cached(path: str, mtime: float) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def manifest(data_dir: Path | None = None) -> dict:
+    """The Frictionless data package (``data/datapackage.json``) as a dict."""
+    p = (Path(data_dir) if data_dir else paths.DATA) / "datapackage.json"
+    if not p.exists():
+        raise FileNotFoundError(f"{p} not found: run `make data` (needs ../shared/sources)")
+    return _manifest_cached(str(p), p.stat().st_mtime)
+
+
+def tables(data_dir: Path | None = None) -> list[str]:
+    """Names of the tidy tables (exclusions not included)."""
+    return [r["name"] for r in manifest(data_dir)["resources"] if "x_series" in r]
+
+
+def resource(name: str, data_dir: Path | None = None) -> dict:
+    for r in manifest(data_dir)["resources"]:
+        if r["name"] == name:
+            return r
+    raise UnknownTableError(f"no table {name!r} in data/; known tables: {tables(data_dir)}")
+
+
+def sources(data_dir: Path | None = None) -> pd.DataFrame:
+    """One row per source: id, title, publisher, table, address, vintage, trust, secondary."""
+    rows = manifest(data_dir)["sources"]
+    df = pd.DataFrame(rows)
+    return df.rename(columns={"name": "source_id", "path": "address"})
+
+
+def series_catalogue(data_dir: Path | None = None) -> pd.DataFrame:
+    """Every (table, series, source, vintage) with unit and description, from the manifest."""
+    out = []
+    for r in manifest(data_dir)["resources"]:
+        for s in r.get("x_series", []):
+            out.append({"table": r["name"], **s})
+    return pd.DataFrame(out)
+
+
+@functools.lru_cache(maxsize=64)
+def _load_cached(path: str, mtime: float, name: str, series: frozenset, srcs: frozenset) -> pd.DataFrame:
+    df = schema.read_csv(Path(path))
+    return schema.validate(df, f"data/{name}.csv", set(series), set(srcs))
+
+
+def load(name: str, data_dir: Path | None = None) -> pd.DataFrame:
+    """Load one tidy table by name, validated (columns, types, units, codes, unique keys)."""
+    r = resource(name, data_dir)
+    path = (Path(data_dir) if data_dir else paths.DATA) / r["path"]
+    if not path.exists():
+        raise FileNotFoundError(f"data/{r['path']} is listed in the manifest but missing")
+    declared = frozenset(s["series"] for s in r["x_series"])
+    srcs = frozenset(s["name"] for s in r.get("sources", []))
+    return _load_cached(str(path), path.stat().st_mtime, name, declared, srcs).copy()
+
+
+def load_all(data_dir: Path | None = None) -> pd.DataFrame:
+    """All tidy tables stacked, with a ``table`` column."""
+    frames = []
+    for name in tables(data_dir):
+        df = load(name, data_dir)
+        df.insert(0, "table", name)
+        frames.append(df)
+    return pd.concat(frames, ignore_index=True)
+
+
+def exclusions(data_dir: Path | None = None) -> pd.DataFrame:
+    """Published cells the build left out, with the reason."""
+    p = (Path(data_dir) if data_dir else paths.DATA) / "exclusions.csv"
+    return pd.read_csv(p, dtype={"geo_code": str, "value_as_published": str}, keep_default_na=False)
+
+
+def series(name: str, *, source_id: str | None = None, vintage: str | None = None,
+           geo: str | list[str] | None = None, annual: bool = True, data_dir: Path | None = None) -> pd.DataFrame:
+    """All observations of one series, from every table that has it.
+
+    Filter by ``source_id``, ``vintage`` or province(s) (any name or code). With
+    ``annual=True`` (default) quarterly rows are left out. A reader-added NBS export of the
+    same series appears here automatically, with its own ``source_id`` and ``vintage``.
+    """
+    frames = []
+    for r in manifest(data_dir)["resources"]:
+        if any(s["series"] == name for s in r.get("x_series", [])):
+            df = load(r["name"], data_dir)
+            df = df[df["series"] == name]
+            df.insert(0, "table", r["name"])
+            frames.append(df)
+    if not frames:
+        raise UnknownTableError(f"no table in data/ has series {name!r}")
+    df = pd.concat(frames, ignore_index=True)
+    if source_id is not None:
+        df = df[df["source_id"] == source_id]
+    if vintage is not None:
+        df = df[df["vintage"] == vintage]
+    if geo is not None:
+        geos = [geo] if isinstance(geo, str) else list(geo)
+        codes = [provinces.code_of(g, allow_national=True) for g in geos]
+        df = df[df["geo_code"].isin(codes)]
+    if annual:
+        df = df[df["quarter"].isna()]
+    return df.reset_index(drop=True)
+
+
+def coverage(series_name: str | None = None, *, table: str | None = None, provincial: bool = True,
+             data_dir: Path | None = None) -> pd.DataFrame:
+    """Province x year x series grid with ``present`` True/False.
+
+    The grid spans all 31 provinces and every year from the series' first to last year,
+    so gaps show as ``present == False`` rows. One row per (series, source_id, vintage,
+    geo_code, year).
+    """
+    if table is not None:
+        df = load(table, data_dir)
+        if series_name is not None:
+            df = df[df["series"] == series_name]
+    elif series_name is not None:
+        df = series(series_name, data_dir=data_dir)
+    else:
+        df = load_all(data_dir)
+    df = df[df["quarter"].isna()]
+    if provincial:
+        df = df[df["geo_code"] != provinces.NATIONAL_CODE]
+    out = []
+    for (s, src, vin), g in df.groupby(["series", "source_id", "vintage"], sort=True):
+        years = range(int(g["year"].min()), int(g["year"].max()) + 1)
+        geos = provinces.CODES if provincial else sorted(g["geo_code"].unique())
+        grid = pd.MultiIndex.from_product([geos, years], names=["geo_code", "year"]).to_frame(index=False)
+        have = set(zip(g["geo_code"], g["year"]))
+        grid["present"] = [(c, y) in have for c, y in zip(grid["geo_code"], grid["year"])]
+        grid.insert(0, "vintage", vin)
+        grid.insert(0, "source_id", src)
+        grid.insert(0, "series", s)
+        out.append(grid)
+    if not out:
+        return pd.DataFrame(columns=["series", "source_id", "vintage", "geo_code", "year", "present"])
+    return pd.concat(out, ignore_index=True)
+
+
+def verify_hashes(data_dir: Path | None = None) -> list[str]:
+    """Resources whose file no longer matches the sha256 in the manifest (empty list = all good)."""
+    from .build.core import sha256_file
+    base = Path(data_dir) if data_dir else paths.DATA
+    bad = []
+    for r in manifest(data_dir)["resources"]:
+        p = base / r["path"]
+        if not p.exists() or "sha256:" + sha256_file(p) != r.get("hash"):
+            bad.append(r["path"])
+    return bad
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m helpers.data", description="Tidy data in data/")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    sub.add_parser("list", help="tables and their series")
+    sub.add_parser("validate", help="load every table and check sha256")
+    add = sub.add_parser("add", help="add an NBS database export (分省年度数据) as a new table")
+    add.add_argument("file", help="the exported .csv/.xls/.xlsx file")
+    add.add_argument("--vintage", help="label for this release (default: 'NBS database, exported <file date>')")
+    add.add_argument("--force", action="store_true", help="replace a table previously added from the same file")
+    add.add_argument("--data-dir", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+
+    if args.cmd == "list":
+        cat = series_catalogue()
+        for t, g in cat.groupby("table"):
+            print(t)
+            for _, s in g.iterrows():
+                print(f"  {s['series']:<36} {s['unit']:<8} {s['source_id']}  [{s['vintage']}]")
+        return 0
+    if args.cmd == "validate":
+        for name in tables():
+            df = load(name)
+            print(f"ok  {name}: {len(df)} rows")
+        bad = verify_hashes()
+        if bad:
+            print("sha256 mismatch: " + ", ".join(bad), file=sys.stderr)
+            return 1
+        return 0
+    if args.cmd == "add":
+        from . import nbs_export
+        try:
+            name = nbs_export.add(Path(args.file), vintage=args.vintage, force=args.force,
+                                  data_dir=Path(args.data_dir) if args.data_dir else None)
+        except (nbs_export.NBSExportError, schema.DataValidationError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        print(f"added data/{name}.csv; the book's chapters will use it on their next run")
+        return 0
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,96 @@
+"""Canonical series names shared by the build, the NBS-export importer and the chapters.
+
+A chapter asks for a *series* (``net_outflow_goods_services``), never for a file: any
+table in ``data/`` that carries the series, from any source or vintage, answers. That is
+what lets a reader's added NBS export flow into every chapter without code changes.
+
+``NBS_INDICATORS`` maps the indicator names printed in NBS database exports (Chinese
+and English) to these series.
+"""
+from __future__ import annotations
+
+#: series -> (English label, Chinese label)
+SERIES: dict[str, tuple[str, str]] = {
+    # --- provincial national accounts, expenditure approach (亿元)
+    "grp_expenditure": ("GRP by expenditure approach", "支出法地区生产总值"),
+    "final_consumption": ("Final consumption expenditure", "最终消费支出"),
+    "household_consumption": ("Household consumption", "居民消费支出"),
+    "rural_household_consumption": ("Rural household consumption", "农村居民消费支出"),
+    "urban_household_consumption": ("Urban household consumption", "城镇居民消费支出"),
+    "government_consumption": ("Government consumption", "政府消费支出"),
+    "gross_capital_formation": ("Gross capital formation", "资本形成总额"),
+    "gross_fixed_capital_formation": ("Gross fixed capital formation", "固定资本形成总额"),
+    "change_in_inventories": ("Change in inventories", "存货增加"),
+    "net_outflow_goods_services": ("Net outflow of goods and services", "货物和服务净流出"),
+    "final_consumption_rate_pct": ("Final consumption rate", "最终消费率"),
+    "capital_formation_rate_pct": ("Capital formation rate", "资本形成率"),
+    # --- provincial output and population
+    "grp": ("Gross regional product", "地区生产总值"),
+    "population_year_end": ("Year-end population", "年末常住人口"),
+    # --- provincial customs trade (千美元)
+    "trade_total_by_location": ("Total trade by location of operating units", "经营单位所在地进出口总额"),
+    "exports_by_location": ("Exports by location of operating units", "经营单位所在地出口总额"),
+    "imports_by_location": ("Imports by location of operating units", "经营单位所在地进口总额"),
+    "trade_total_by_destination_source": ("Total trade by domestic destination/source of goods",
+                                          "境内目的地和货源地进出口总额"),
+    "exports_by_source": ("Exports by domestic source of goods", "境内货源地出口总额"),
+    "imports_by_destination": ("Imports by domestic destination of goods", "境内目的地进口总额"),
+    # --- provincial public finance (亿元)
+    "local_budget_expenditure": ("Local general public budget expenditure", "地方一般公共预算支出"),
+    "local_budget_revenue": ("Local general public budget revenue", "地方一般公共预算收入"),
+}
+
+#: Indicator names as NBS database exports print them -> series.
+NBS_INDICATORS: dict[str, str] = {
+    "支出法地区生产总值": "grp_expenditure",
+    "地区生产总值(支出法)": "grp_expenditure",
+    "最终消费支出": "final_consumption",
+    "居民消费支出": "household_consumption",
+    "农村居民消费支出": "rural_household_consumption",
+    "城镇居民消费支出": "urban_household_consumption",
+    "政府消费支出": "government_consumption",
+    "资本形成总额": "gross_capital_formation",
+    "固定资本形成总额": "gross_fixed_capital_formation",
+    "存货增加": "change_in_inventories",
+    "货物和服务净流出": "net_outflow_goods_services",
+    "最终消费率": "final_consumption_rate_pct",
+    "资本形成率": "capital_formation_rate_pct",
+    "地区生产总值": "grp",
+    "年末常住人口": "population_year_end",
+    "年末人口": "population_year_end",
+    "经营单位所在地进出口总额": "trade_total_by_location",
+    "经营单位所在地出口总额": "exports_by_location",
+    "经营单位所在地进口总额": "imports_by_location",
+    "境内目的地和货源地进出口总额": "trade_total_by_destination_source",
+    "境内货源地出口总额": "exports_by_source",
+    "境内目的地进口总额": "imports_by_destination",
+    "地方财政一般预算支出": "local_budget_expenditure",
+    "地方一般公共预算支出": "local_budget_expenditure",
+    "地方财政一般预算收入": "local_budget_revenue",
+    "地方一般公共预算收入": "local_budget_revenue",
+    # English database (data.stats.gov.cn/english)
+    "gross regional product by expenditure approach": "grp_expenditure",
+    "final consumption expenditure": "final_consumption",
+    "household consumption expenditure": "household_consumption",
+    "government consumption expenditure": "government_consumption",
+    "gross capital formation": "gross_capital_formation",
+    "gross fixed capital formation": "gross_fixed_capital_formation",
+    "changes in inventories": "change_in_inventories",
+    "net exports of goods and services": "net_outflow_goods_services",
+    "net outflow of goods and services": "net_outflow_goods_services",
+    "gross regional product": "grp",
+    "population at year-end": "population_year_end",
+    "total population at year-end": "population_year_end",
+    "total value of imports and exports by location of operating units": "trade_total_by_location",
+    "total value of exports by location of operating units": "exports_by_location",
+    "total value of imports by location of operating units": "imports_by_location",
+    "value of exports by domestic source of goods": "exports_by_source",
+    "value of imports by domestic destination of goods": "imports_by_destination",
+    "local governments general budgetary expenditure": "local_budget_expenditure",
+    "local governments general budgetary revenue": "local_budget_revenue",
+}
+
+
+def label(series: str) -> str:
+    """English label for a series (the series name itself if it is not canonical)."""
+    return SERIES.get(series, (series.replace("_", " "), ""))[0]
