@@ -24,6 +24,8 @@ BUILDERS = [
     "helpers.build.accounts",
     "helpers.build.io_tables",
     "helpers.build.fiscal",
+    "helpers.build.trade_points",
+    "helpers.build.nbs_files",
 ]
 
 PACKAGE_NAME = "china-provincial-trade-balances"
