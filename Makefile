@@ -23,7 +23,7 @@ teacher: $(STAMP)
 	BOOK_TEACHER=1 $(PY) -m helpers.book build --out _build/teacher
 
 test: $(STAMP)
-	$(PY) -m pytest
+	PYTHONWARNINGS=ignore::UserWarning:pytest_notebook.utils $(PY) -m pytest
 
 data: $(STAMP)
 	$(PY) -m helpers.build

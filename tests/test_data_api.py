@@ -1,0 +1,78 @@
+"""The tidy format, its validation and the data API."""
+import shutil
+
+import pandas as pd
+import pytest
+
+from helpers import data, provinces, schema
+
+
+def good_rows():
+    return pd.DataFrame({
+        "geo_code": ["440000", "440000"], "year": [2016, 2017], "quarter": [pd.NA, pd.NA],
+        "series": ["grp", "grp"], "value": [1.5, 2.0], "unit": ["亿元", "亿元"],
+        "source_id": ["s", "s"], "vintage": ["v", "v"],
+    })
+
+
+def test_valid_table_passes_and_gets_types():
+    df = schema.validate(good_rows(), "t.csv")
+    assert df["year"].dtype == "int64" and df["value"].dtype == "float64"
+
+
+@pytest.mark.parametrize("mutate,words", [
+    (lambda d: d.assign(geo_code=["440000", "990000"]), ["t.csv", "geo_code", "990000", "row 3"]),
+    (lambda d: d.assign(unit=["亿元", "bushels"]), ["t.csv", "unit", "bushels"]),
+    (lambda d: d.assign(value=[1.0, "n/a"]), ["t.csv", "value", "row 3"]),
+    (lambda d: d.assign(year=[2016, 2016]), ["t.csv", "duplicate", "440000"]),
+    (lambda d: d.assign(quarter=[5, pd.NA]), ["t.csv", "quarter"]),
+    (lambda d: d.drop(columns="vintage"), ["t.csv", "vintage"]),
+])
+def test_bad_tables_name_file_column_and_row(mutate, words):
+    with pytest.raises(schema.DataValidationError) as e:
+        schema.validate(mutate(good_rows()), "t.csv")
+    for w in words:
+        assert w in str(e.value)
+
+
+def test_undeclared_series_rejected():
+    with pytest.raises(schema.DataValidationError, match="not declared"):
+        schema.validate(good_rows(), "t.csv", known_series={"population_year_end"})
+
+
+def test_every_table_loads_validated():
+    names = data.tables()
+    assert "provincial_trade_totals" in names
+    for n in names:
+        df = data.load(n)
+        assert list(df.columns) == schema.COLUMNS and len(df) > 0
+
+
+def test_every_series_has_unit_description_and_known_source():
+    cat = data.series_catalogue()
+    ids = set(data.sources()["source_id"])
+    assert cat["description"].str.len().min() > 10
+    assert set(cat["unit"]) <= set(schema.UNITS)
+    assert set(cat["source_id"]) <= ids
+
+
+def test_coverage_shows_gaps_as_false():
+    cov = data.coverage("trade_total_by_location")
+    assert set(cov.columns) == {"series", "source_id", "vintage", "geo_code", "year", "present"}
+    assert set(cov["geo_code"]) == set(provinces.CODES)
+
+
+def test_corrupted_table_named_on_load(tmp_path):
+    shutil.copytree(data.paths.DATA, tmp_path / "data")
+    p = tmp_path / "data" / "provincial_trade_totals.csv"
+    text = p.read_text(encoding="utf-8").replace("110000,2016", "119999,2016", 1)
+    p.write_text(text, encoding="utf-8")
+    with pytest.raises(schema.DataValidationError) as e:
+        data.load("provincial_trade_totals", tmp_path / "data")
+    assert "provincial_trade_totals.csv" in str(e.value) and "119999" in str(e.value)
+    assert data.verify_hashes(tmp_path / "data") == ["provincial_trade_totals.csv"]
+
+
+def test_unknown_table_lists_known_ones():
+    with pytest.raises(data.UnknownTableError, match="provincial_trade_totals"):
+        data.load("no_such_table")
