@@ -22,7 +22,6 @@ sum of local budgets, not China's total (central + local) budget.
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -30,7 +29,7 @@ import pandas as pd
 import xlrd
 
 from .. import provinces
-from .core import Exclusion, SeriesInfo, Source, SourceFormatError, Table, require  # noqa: F401
+from .core import SeriesInfo, Source, SourceFormatError, Table, require
 
 NAT = provinces.NATIONAL_CODE
 
