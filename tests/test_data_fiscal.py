@@ -66,7 +66,8 @@ def test_spot_values():
     assert one("local_budget_expenditure", "Xinjiang", 2021, TECH) == 5376.91
     assert one("local_budget_expenditure", "Xinjiang", 2022, TECH) == 6835.4
     # functions
-    assert one("local_expenditure_education", "Anhui", 2010, TECH) > 0
+    assert one("local_expenditure_education", "Anhui", 2010, TECH) == 386.3071
+    assert one("local_expenditure_science_technology", "Beijing", 2023, TECH) == 521.91
     assert one("local_expenditure_agriculture_forestry_water", "Xinjiang", 2023, TECH) == 1317.08
 
 
