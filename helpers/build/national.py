@@ -79,7 +79,7 @@ def bop_source() -> Source:
         publisher="State Administration of Foreign Exchange (SAFE, 国家外汇管理局)",
         table="中国国际收支平衡表时间序列(BPM6): sheets 年度BOP（美元）, 季度BOP（美元）, 年度BOP（人民币）, "
               "季度BOP（人民币）",
-        address="https://www.safe.gov.cn/safe/2018/0928/10093.html (SAFE 统计数据 > 国际收支平衡表时间序列)",
+        address="https://www.safe.gov.cn (统计数据 > 国际收支平衡表时间序列(BPM6); exact page address not recorded)",
         raw_files=[BOP_FILE],
         vintage=BOP_VINTAGE,
         licence="Official statistics (SAFE); cite the State Administration of Foreign Exchange.",
@@ -427,7 +427,8 @@ def nbs_sources() -> dict[str, Source]:
         return Source(id=id_, title=title, publisher="National Bureau of Statistics of China (NBS)",
                       table=f"NBS 年度数据 (hgnd): {table}", address=NBS_ADDRESS,
                       raw_files=[f"{folder}/{file}"], vintage=YYZ_VINTAGE, licence=NBS_LICENCE, trust="HIGH",
-                      via=f"{YYZ_VIA}; file last changed in commit {commit}", notes=notes)
+                      via=f"{YYZ_VIA}" + (f"; file last changed in commit {commit}" if commit else ""),
+                      notes=notes)
 
     def zh(id_, title, table, file, notes):
         return Source(id=id_, title=title, publisher="National Bureau of Statistics of China (NBS)",
@@ -443,7 +444,7 @@ def nbs_sources() -> dict[str, Source]:
         yyz("nbs_hgnd_fie_trade_2018", "外商投资企业货物进出口总额 / Trade of foreign-invested enterprises, national",
             "对外经济贸易 > 外商投资企业货物进出口总额", "外商投资企业货物进出口总额.csv",
             "Unit 百万美元 (2012 FIE exports 1,022,620 = 1.02 trillion USD). Early years empty.",
-            folder=YYZ_TRADE, commit="60fd7213"),
+            folder=YYZ_TRADE, commit=None),
         yyz("nbs_hgnd_fx_2018", "人民币汇率(年平均价) / Official annual average exchange rates of the RMB",
             "对外经济贸易 > 人民币汇率(年平均价)", "人民币汇率(年平均价).csv",
             "Yuan per 100 units of foreign currency (USD 1993 = 576.2, i.e. 5.762 yuan per US$); 1978-1984 empty; "
