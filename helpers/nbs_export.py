@@ -412,9 +412,13 @@ def default_vintage(info: ExportInfo) -> str:
 
 def table_name(info: ExportInfo, vintage: str | None, digest: str) -> str:
     core = info.series[4:] if info.series.startswith("nbs_") else info.series
-    slug = _slug(vintage) if vintage else _slug(info.path.stem if info.path else "")
-    if len(slug) < 3:
-        slug = "file_" + digest[:8]
+    slug = _slug(vintage) if vintage else ""
+    if vintage and not slug:  # a vintage with no ASCII letters or digits
+        slug = "v" + hashlib.sha1(vintage.encode("utf-8")).hexdigest()[:8]
+    if not slug:  # no vintage given (or no ASCII in it): name the table after the file
+        slug = _slug(info.path.stem if info.path else "")
+        if len(slug) < 3:
+            slug = "file_" + digest[:8]
     return f"nbs_{core}_{slug}"[:80].rstrip("_")
 
 
@@ -434,7 +438,8 @@ def _describe(info: ExportInfo, vintage: str) -> str:
 
 def _conflicts(new: pd.DataFrame, old: pd.DataFrame, name: str) -> list[str]:
     key = ["geo_code", "year", "series", "source_id", "vintage"]
-    o = old[old["quarter"].isna()] if "quarter" in old else old
+    o = schema.validate(old, f"data/{name}.csv")
+    o = o[o["quarter"].isna()]
     m = new.merge(o[key + ["value"]], on=key, suffixes=("", "_old"))
     bad = m[m["value"] != m["value_old"]]
     out = []
@@ -496,7 +501,7 @@ def add(path, vintage: str | None = None, force: bool = False, data_dir: Path | 
                     same_file.append(r["name"])
     replaced = sorted(set(([name] if existing is not None else []) + same_file))
     if replaced and not force:
-        why = (f"data/{name}.csv already exists (same vintage)" if existing is not None
+        why = (f"data/{name}.csv already exists (same file or vintage)" if existing is not None
                else f"this file was already added as data/{same_file[0]}.csv")
         raise NBSExportError(f"{path}: {why}; use --force to replace it, or --vintage to add it as a "
                              f"different release")
