@@ -163,6 +163,12 @@ def _where(path: Path, line: int, excel: bool) -> str:
 
 
 def _decode(path: Path, raw: bytes) -> tuple[str, str]:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel "Unicode text"
+        try:
+            return raw.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise NBSExportError(f"{path}: starts with a UTF-16 byte-order mark but byte {exc.start} is "
+                                 f"not valid UTF-16") from None
     if raw.startswith(b"\xef\xbb\xbf"):
         try:
             return raw.decode("utf-8-sig"), "utf-8-sig"
@@ -188,7 +194,8 @@ def _grid_csv(path: Path) -> tuple[list[tuple[int, list]], str]:
     text, enc = _decode(path, path.read_bytes())
     text = text.lstrip("\ufeff")
     rows = []
-    reader = csv.reader(io.StringIO(text, newline=""))
+    delimiter = "\t" if text.count("\t") > text.count(",") else ","  # tab-separated "Unicode text" saves
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     start = 1
     try:
         for cells in reader:

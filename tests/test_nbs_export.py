@@ -79,6 +79,8 @@ def test_english_fixture_with_header_lines():
     assert (info.indicator, info.unit_text, info.unit) == ("Population at Year-end", "10000 persons", "万人")
     assert info.series == "population_year_end"
     assert cell(info, "150000", 2017) == 2433  # "Inner Mongolia"
+    assert cell(info, "000000", 2020) == 141212  # the national row is kept as 000000
+    assert len(info.frame) == 5 * 4
     assert info.footnotes[-1].startswith("Data Sources")
     assert info.census_hint() == "revised after the 7th population census"
 
@@ -102,6 +104,14 @@ def test_xlsx_export(tmp_path):
     info = read_export(p)
     assert info.encoding == "xlsx" and info.series == "grp"
     assert len(info.frame) == 3 and cell(info, "540000", 2024) == 2789.1
+
+
+def test_utf16_tab_separated_export(tmp_path):
+    text = (FIX / "grp_gbk_blanks.csv").read_bytes().decode("gbk").replace(",", "\t")
+    p = tmp_path / "utf16.txt"
+    p.write_bytes(text.encode("utf-16"))
+    info = read_export(p)
+    assert info.encoding == "utf-16" and len(info.frame) == 14 and cell(info, "540000", 2024) == 2789.1
 
 
 def test_unknown_indicator_kept_under_own_series():
