@@ -184,9 +184,16 @@ def test_add_end_to_end(data_copy):
     assert len(data.load(name, data_copy)) == 14
     # the real data/ is untouched
     assert name not in data.tables()
-    # the build keeps reader imports
-    from helpers.build import READER_ORIGIN, read_manifest
-    assert any(r["name"] == name and r["x_origin"] == READER_ORIGIN for r in read_manifest(data_copy)["resources"])
+
+
+def test_rebuild_keeps_reader_import(data_copy, shared_sources):
+    from helpers import build
+    name = nbs_export.add(FIX / "population_en_full.csv", vintage="kept", data_dir=data_copy)
+    before = (data_copy / f"{name}.csv").read_bytes()
+    build.run(shared_sources, data_copy, verbose=False)
+    assert name in data.tables(data_copy) and (data_copy / f"{name}.csv").read_bytes() == before
+    assert data.verify_hashes(data_copy) == []
+    assert data.series("population_year_end", vintage="kept", geo="Beijing", data_dir=data_copy)["value"].max() == 2194
 
 
 def test_add_twice_refuses_without_force(data_copy):
