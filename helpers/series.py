@@ -38,6 +38,17 @@ SERIES: dict[str, tuple[str, str]] = {
     # --- provincial public finance (亿元)
     "local_budget_expenditure": ("Local general public budget expenditure", "地方一般公共预算支出"),
     "local_budget_revenue": ("Local general public budget revenue", "地方一般公共预算收入"),
+    "local_expenditure_education": ("Local budget expenditure on education", "地方一般公共预算支出: 教育"),
+    "local_expenditure_science_technology": ("Local budget expenditure on science and technology",
+                                             "地方一般公共预算支出: 科学技术"),
+    "local_expenditure_agriculture_forestry_water": ("Local budget expenditure on agriculture, forestry and water",
+                                                     "地方一般公共预算支出: 农林水"),
+    # --- single-province trade points (provincial yearbooks, news reports of customs releases)
+    "imports_total_provincial_yearbook": ("Imports, provincial yearbook total", "进口总额(省统计年鉴)"),
+    "imports_general_trade": ("Imports under general trade", "一般贸易进口"),
+    "exports_secondary_point": ("Exports, secondary single-year point", "出口(二手来源)"),
+    "imports_secondary_point": ("Imports, secondary single-year point", "进口(二手来源)"),
+    "trade_total_secondary_point": ("Total trade, secondary single-year point", "进出口总额(二手来源)"),
 }
 
 #: Indicator names as NBS database exports print them -> series.
