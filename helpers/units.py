@@ -1,106 +1,237 @@
 """Unit conversions, always explicit: yuan <-> US dollars at the official annual average rate.
 
->>> to_cny_100m(955_298_007, "千美元", 2016)     # Guangdong's 2016 trade total, in 亿元
+Example::
+
+    to_cny_100m(955_298_007, "千美元", 2016)   # Guangdong's 2016 trade total -> 63,453.8 亿元
+    convert(955_298_007, "千美元", 2016)        # the same, with the rate (6.6423) and its source
+
+The rate
+--------
+The *official annual average exchange rate* (人民币汇率(年平均价)) comes from ``data/``, never
+from a constant typed into a chapter. For each year :func:`fx_rates` takes, in order:
+
+1. NBS, series ``fx_cny_per_100usd`` (yuan per 100 USD, divided by 100), the latest scrape of
+   the NBS database first (``nbs_hgnd_fx_2023``, 2010-2022), then the older one
+   (``nbs_hgnd_fx_2018``, 1985-2014); the two scrapes agree exactly where they overlap;
+2. World Bank WDI ``PA.NUS.FCRF`` (series ``fx_cny_per_usd``, yuan per USD, period average),
+   which continues the NBS series after 2022 (and before 1985).
+
+NBS and WDI differ by at most about 0.011 yuan per dollar (0.16 %, in 2022): NBS averages
+the central parity, WDI (IMF) averages market rates.
+
+The series ``fx_cny_per_usd_derived`` (an average of monthly closing rates computed by a
+data collector, LOW-MEDIUM trust) and any source the manifest marks ``secondary`` are
+**never** used for a conversion; :func:`fx_comparison` shows the derived rate beside the
+official ones only when asked (``include_derived=True``).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from . import data, schema
 
-#: Where the official annual average rate comes from, in order of preference. NBS
-#: (人民币汇率(年平均价), yuan per 100 USD) is the official Chinese series; WDI PA.NUS.FCRF
-#: (yuan per USD, period average) continues it after the NBS scrape ends.
+#: Official annual-average rate series, in order of preference, with the factor to yuan per USD.
 FX_SERIES = [
     ("fx_cny_per_100usd", 0.01),   # NBS, 元/100美元
     ("fx_cny_per_usd", 1.0),       # World Bank WDI PA.NUS.FCRF, 元/美元
 ]
+#: Series that look like exchange rates but must never be used to convert.
+FX_NOT_FOR_CONVERSION = ("fx_cny_per_usd_derived",)
+#: Units that are exchange rates (a value in one of these cannot be converted to 亿元).
+RATE_UNITS = ("元/美元", "元/100美元", "元/100单位外币")
 
 
 class ConversionError(ValueError):
-    pass
+    """A value cannot be converted: unit not a currency, or no official rate for the year."""
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """One conversion with everything a reader needs to repeat it by hand."""
+
+    value: float            # as published
+    unit: str               # as published (千美元, 亿美元, 万元 ...)
+    year: int
+    cny_per_usd: float | None   # None when no exchange rate was needed (a yuan unit)
+    rate_source_id: str | None  # source_id of the rate in data/
+    rate_publisher: str | None
+    rate_vintage: str | None
+    usd: float | None       # the value in US dollars (None for a yuan unit)
+    cny_100m: float         # the result, 亿元
+
+    def formula(self) -> str:
+        if self.cny_per_usd is None:
+            return f"{self.value:,} {self.unit} = {self.cny_100m:,.2f} 亿元"
+        return (f"{self.value:,} {self.unit} = {self.usd:,.0f} USD; "
+                f"× {self.cny_per_usd:.4f} yuan/USD ({self.rate_source_id}) "
+                f"= {self.usd * self.cny_per_usd:,.0f} yuan = {self.cny_100m:,.2f} 亿元")
+
+
+def _secondary_sources(data_dir: Path | None) -> set[str]:
+    s = data.sources(data_dir)
+    if "secondary" not in s.columns:
+        return set()
+    return set(s.loc[s["secondary"].fillna(False).astype(bool), "source_id"])
+
+
+def _fx_frames(data_dir: Path | None, include_derived: bool = False) -> list[pd.DataFrame]:
+    secondary = _secondary_sources(data_dir)
+    frames = []
+    names = list(FX_SERIES) + ([(n, 1.0) for n in FX_NOT_FOR_CONVERSION] if include_derived else [])
+    for rank, (name, factor) in enumerate(names):
+        try:
+            s = data.series(name, geo="000000", data_dir=data_dir)
+        except data.UnknownTableError:
+            continue
+        official = name not in FX_NOT_FOR_CONVERSION
+        if official:
+            s = s[~s["source_id"].isin(secondary)]
+        if s.empty:
+            continue
+        frames.append(pd.DataFrame({
+            "year": s["year"].astype(int), "cny_per_usd": s["value"] * factor,
+            "series": name, "source_id": s["source_id"], "vintage": s["vintage"],
+            "official": official, "_rank": rank,
+        }))
+    return frames
 
 
 def fx_rates(data_dir: Path | None = None) -> pd.DataFrame:
     """Official annual average yuan per US dollar by year, with the source used for each year.
 
-    Columns: year, cny_per_usd, source_id. Where NBS and WDI both have a year, NBS is used;
-    :func:`fx_comparison` shows both.
+    Columns: ``year, cny_per_usd, source_id, vintage``. NBS first (latest scrape first), WDI
+    where NBS has no value; :func:`fx_comparison` shows every source side by side.
+    Never contains the derived monthly-average rate or a secondary source.
     """
-    frames = []
-    for rank, (name, factor) in enumerate(FX_SERIES):
-        try:
-            s = data.series(name, geo="000000", data_dir=data_dir)
-        except data.UnknownTableError:
-            continue
-        s = s[~s["source_id"].str.contains("derived|monthly", case=False, regex=True)]
-        frames.append(pd.DataFrame({"year": s["year"], "cny_per_usd": s["value"] * factor,
-                                    "source_id": s["source_id"], "_rank": rank}))
+    frames = _fx_frames(data_dir)
     if not frames:
-        raise ConversionError("no official exchange-rate series in data/ (need fx_cny_per_100usd or fx_cny_per_usd)")
-    df = pd.concat(frames).sort_values(["year", "_rank"])
-    return df.drop_duplicates("year").drop(columns="_rank").reset_index(drop=True)
+        raise ConversionError("no official exchange-rate series in data/ "
+                              "(need fx_cny_per_100usd from NBS or fx_cny_per_usd from WDI)")
+    df = pd.concat(frames, ignore_index=True)
+    # within one series, prefer the latest source (nbs_hgnd_fx_2023 before nbs_hgnd_fx_2018)
+    df = df.sort_values(["year", "_rank", "source_id"], ascending=[True, True, False], kind="mergesort")
+    df = df.drop_duplicates("year").reset_index(drop=True)
+    return df[["year", "cny_per_usd", "source_id", "vintage"]]
 
 
-def fx_comparison(data_dir: Path | None = None) -> pd.DataFrame:
-    """Every official annual-average rate series side by side (yuan per USD), one column per source."""
-    frames = []
-    for name, factor in FX_SERIES:
-        try:
-            s = data.series(name, geo="000000", data_dir=data_dir)
-        except data.UnknownTableError:
-            continue
-        frames.append(s.assign(cny_per_usd=s["value"] * factor)[["year", "source_id", "cny_per_usd"]])
-    df = pd.concat(frames)
-    return df.pivot_table(index="year", columns="source_id", values="cny_per_usd").reset_index()
+def fx_comparison(data_dir: Path | None = None, include_derived: bool = False) -> pd.DataFrame:
+    """Every annual-average rate series side by side (yuan per USD), one column per source_id.
+
+    Adds ``used`` (the value :func:`fx_rates` uses) and ``used_source``. With
+    ``include_derived=True`` the derived monthly-average rate appears as a column for
+    comparison; it is never the ``used`` value.
+    """
+    frames = _fx_frames(data_dir, include_derived=include_derived)
+    if not frames:
+        raise ConversionError("no exchange-rate series in data/")
+    df = pd.concat(frames, ignore_index=True)
+    wide = df.pivot_table(index="year", columns="source_id", values="cny_per_usd", aggfunc="first")
+    order = list(dict.fromkeys(df.sort_values(["_rank", "source_id"], ascending=[True, False])["source_id"]))
+    wide = wide[order].reset_index()
+    wide.columns.name = None
+    used = fx_rates(data_dir).rename(columns={"cny_per_usd": "used", "source_id": "used_source"})
+    return wide.merge(used[["year", "used", "used_source"]], on="year", how="left")
 
 
 def rate(year: int, data_dir: Path | None = None) -> float:
+    """The official annual average yuan per US dollar for ``year`` (ConversionError if none)."""
+    return rate_info(year, data_dir)["cny_per_usd"]
+
+
+def rate_info(year: int, data_dir: Path | None = None) -> dict:
+    """``{'year', 'cny_per_usd', 'source_id', 'vintage', 'publisher', 'title'}`` for ``year``."""
     r = fx_rates(data_dir)
-    hit = r[r["year"] == year]
+    hit = r[r["year"] == int(year)]
     if hit.empty:
-        raise ConversionError(f"no official annual average exchange rate for {year} in data/")
-    return float(hit["cny_per_usd"].iloc[0])
+        raise ConversionError(
+            f"no official annual average exchange rate for {year} in data/ "
+            f"(official rates cover {int(r['year'].min())}-{int(r['year'].max())}; "
+            f"the derived monthly-average rate is never used)")
+    row = hit.iloc[0]
+    src = data.sources(data_dir).set_index("source_id")
+    meta = src.loc[row["source_id"]] if row["source_id"] in src.index else {}
+    return {"year": int(year), "cny_per_usd": float(row["cny_per_usd"]), "source_id": row["source_id"],
+            "vintage": row["vintage"], "publisher": meta.get("publisher", ""), "title": meta.get("title", "")}
+
+
+def _check_unit(unit: str) -> None:
+    if unit in schema.TO_CNY or unit in schema.TO_USD:
+        return
+    kind = "an exchange rate" if unit in RATE_UNITS else "not a currency amount"
+    raise ConversionError(
+        f"cannot convert unit {unit!r} ({schema.UNITS.get(unit, 'unknown unit')}): {kind}; "
+        f"yuan units: {list(schema.TO_CNY)}, US-dollar units: {list(schema.TO_USD)}")
 
 
 def to_usd(value: float, unit: str) -> float:
+    """A US-dollar amount in any dollar unit (千美元, 亿美元 ...) as US dollars."""
     if unit not in schema.TO_USD:
-        raise ConversionError(f"{unit!r} is not a US-dollar unit ({list(schema.TO_USD)})")
+        _check_unit(unit)
+        raise ConversionError(f"{unit!r} is a yuan unit, not a US-dollar unit ({list(schema.TO_USD)}); "
+                              "use to_usd_from_cny")
     return value * schema.TO_USD[unit]
 
 
 def to_cny(value: float, unit: str) -> float:
+    """A yuan amount in any yuan unit (亿元, 万元, 元) as yuan."""
     if unit not in schema.TO_CNY:
-        raise ConversionError(f"{unit!r} is not a yuan unit ({list(schema.TO_CNY)})")
+        _check_unit(unit)
+        raise ConversionError(f"{unit!r} is a US-dollar unit, not a yuan unit ({list(schema.TO_CNY)}); "
+                              "use to_cny_100m with a year")
     return value * schema.TO_CNY[unit]
+
+
+def convert(value: float, unit: str, year: int, data_dir: Path | None = None) -> Conversion:
+    """Convert ``value`` in ``unit`` to 亿元; dollars at ``year``'s official annual average rate."""
+    _check_unit(unit)
+    if unit in schema.TO_CNY:
+        return Conversion(value, unit, int(year), None, None, None, None, None, to_cny(value, unit) / 1e8)
+    info = rate_info(year, data_dir)
+    usd = to_usd(value, unit)
+    return Conversion(value, unit, int(year), info["cny_per_usd"], info["source_id"], info["publisher"],
+                      info["vintage"], usd, usd * info["cny_per_usd"] / 1e8)
 
 
 def to_cny_100m(value: float, unit: str, year: int, data_dir: Path | None = None) -> float:
     """Convert a value in any yuan or US-dollar unit to 亿元, dollars at the year's official average rate."""
-    if unit in schema.TO_CNY:
-        return to_cny(value, unit) / 1e8
-    return to_usd(value, unit) * rate(year, data_dir) / 1e8
+    return convert(value, unit, year, data_dir).cny_100m
 
 
-def frame_to_cny_100m(df: pd.DataFrame, data_dir: Path | None = None) -> pd.DataFrame:
+def to_usd_100m(value: float, unit: str, year: int, data_dir: Path | None = None) -> float:
+    """Convert a value in any yuan or US-dollar unit to 亿美元, yuan at the year's official average rate."""
+    _check_unit(unit)
+    if unit in schema.TO_USD:
+        return to_usd(value, unit) / 1e8
+    return to_cny(value, unit) / rate(year, data_dir) / 1e8
+
+
+def frame_to_cny_100m(df: pd.DataFrame, data_dir: Path | None = None, *, missing: str = "drop") -> pd.DataFrame:
     """Return a tidy frame with ``value`` converted to 亿元 (row by row, by year); unit set to 亿元.
 
-    Rows whose year has no official rate are dropped and listed in ``df.attrs['no_rate_years']``.
+    Rows in a non-currency unit raise :class:`ConversionError`. Dollar rows whose year has no
+    official rate are dropped (``missing="drop"``, the years listed in
+    ``df.attrs['no_rate_years']``: a gap stays a gap) or raise (``missing="raise"``).
+    Quarterly rows are converted at the annual average rate of their year.
     """
+    if missing not in ("drop", "raise"):
+        raise ValueError("missing must be 'drop' or 'raise'")
+    bad = sorted(u for u in set(df["unit"]) if u not in schema.TO_CNY and u not in schema.TO_USD)
+    if bad:
+        raise ConversionError(f"cannot convert units {bad} to 亿元 (not currency amounts)")
     rates = fx_rates(data_dir).set_index("year")["cny_per_usd"]
     out = df.copy()
-    factor = out["unit"].map(lambda u: schema.TO_CNY.get(u, None))
-    usd = out["unit"].map(lambda u: schema.TO_USD.get(u, None))
-    if (factor.isna() & usd.isna()).any():
-        bad = sorted(set(out.loc[factor.isna() & usd.isna(), "unit"]))
-        raise ConversionError(f"cannot convert units {bad} to 亿元")
-    fx = out["year"].map(rates)
+    factor = out["unit"].map(schema.TO_CNY)
+    usd = out["unit"].map(schema.TO_USD)
+    fx = out["year"].astype(int).map(rates)
     conv = factor.where(factor.notna(), usd * fx) / 1e8
-    missing = sorted(set(out.loc[conv.isna(), "year"]))
+    no_rate = sorted(int(y) for y in set(out.loc[conv.isna(), "year"]))
+    if no_rate and missing == "raise":
+        raise ConversionError(f"no official annual average exchange rate for year(s) {no_rate} in data/")
     out["value"] = out["value"] * conv
     out["unit"] = "亿元"
     out = out[conv.notna()].copy()
-    out.attrs["no_rate_years"] = missing
+    out.attrs["no_rate_years"] = no_rate
     return out

@@ -1,0 +1,96 @@
+"""The data appendix tables (helpers.appendix) against data/ and its manifest."""
+import json
+import re
+
+import pandas as pd
+import pytest
+
+from helpers import appendix, data, paths
+
+
+def test_every_resource_listed_with_real_row_counts():
+    res = appendix.resources()
+    m = data.manifest()
+    assert list(res["table"]) == [r["name"] for r in m["resources"]]
+    assert res["exists"].all()
+    for _, r in res.iterrows():
+        if r["table"] == "exclusions":
+            assert r["rows"] == len(data.exclusions())
+        else:
+            assert r["rows"] == len(data.load(r["table"]))
+    # a row count read from the file itself (lines minus header), not through helpers.data
+    tt = res.set_index("table").loc["provincial_trade_totals"]
+    lines = (paths.DATA / "provincial_trade_totals.csv").read_text(encoding="utf-8").splitlines()
+    assert tt["rows"] == len(lines) - 1 == 2 * 31 * 9       # two allocations x 31 provinces x 2016-2024
+    assert all(re.fullmatch(r"[0-9a-f]{64}", h) for h in res["sha256"])
+
+
+def test_series_table_matches_data():
+    st = appendix.series_table()
+    cat = data.series_catalogue()
+    assert len(st) == len(cat)
+    assert set(zip(st["series"], st["source_id"], st["vintage"])) == set(zip(cat["series"], cat["source_id"], cat["vintage"]))
+    loc = st[(st["series"] == "trade_total_by_location")].iloc[0]
+    assert (loc["unit"], loc["years"], loc["provinces"], loc["values"], loc["frequency"]) == ("千美元", "2016-2024", "31", 279, "annual")
+    ca = st[(st["series"] == "bop_current_account")].iloc[0]
+    assert ca["provinces"] == "national" and ca["frequency"] == "annual + quarterly"
+    # values add up to the tables' row counts
+    per_table = st.groupby("table")["values"].sum()
+    for t, n in per_table.items():
+        assert n == len(data.load(t)), t
+
+
+def test_sources_table_flags_secondary():
+    s = appendix.sources_table()
+    assert set(s["source_id"]) == {x["name"] for x in data.manifest()["sources"]}
+    flagged = set(s.loc[s["secondary"], "source_id"])
+    assert "fyg_fx_derived" in flagged and "news_beijing_trade_2020" in flagged
+    assert "safe_bop_bpm6" not in flagged and "nbs_fsnd_A060101" not in flagged
+    # official first: once a secondary source appears, no official one follows
+    sec = list(s["secondary"])
+    assert sec == sorted(sec)
+    assert {"publisher", "address", "vintage", "trust", "licence_note"} <= set(s.columns)
+
+
+def test_exclusions_summary_counts_every_cell():
+    ex = appendix.exclusions_table()
+    summ = appendix.exclusions_summary()
+    assert summ["cells"].sum() == len(ex)
+    fx = summ[summ["series"] == "fx_cny_per_usd_derived"].iloc[0]
+    assert fx["provinces"] == "China" and fx["years"] == "1981-2014"
+
+
+def test_source_years_provincial_vs_national():
+    sp = appendix.source_spans().set_index(["source_id", "level"])
+    a = sp.loc[("nbs_fsnd_A060101", "provincial")]
+    assert (a["first"], a["last"], a["n_years"], a["max_geo"]) == (2016, 2024, 9, 31)
+    assert ("nbs_fsnd_A060101", "national") not in sp.index
+    assert sp.loc[("safe_bop_bpm6", "national"), "first"] == 1950
+    assert bool(sp.loc[("fyg_fx_derived", "national"), "secondary"])
+
+
+def test_download_markdown_lists_every_file_in_data():
+    md = appendix.downloads_markdown()
+    targets = re.findall(r"\{download\}`[^<`]+<\.\./data/([^>]+)>`", md)
+    assert sorted(targets) == appendix.data_files()
+    assert "datapackage.json" in targets
+    on_disk = sorted(p.name for p in paths.DATA.iterdir() if p.is_file() and not p.name.startswith("."))
+    assert sorted(targets) == on_disk
+
+
+def test_download_markdown_follows_a_new_table(tmp_path):
+    """A table added to data/ (as `helpers.data add` does) shows up in the links."""
+    m = data.manifest()
+    res = next(r for r in m["resources"] if r["name"] == "national_gacc")
+    src = (paths.DATA / res["path"]).read_bytes()
+    new = {**res, "name": "reader_extra", "path": "reader_extra.csv", "title": "A reader's export"}
+    (tmp_path / "reader_extra.csv").write_bytes(src)
+    (tmp_path / "datapackage.json").write_text(json.dumps({**m, "resources": [new]}), encoding="utf-8")
+    md = appendix.downloads_markdown(data_dir=tmp_path)
+    assert "{download}`reader_extra.csv <../data/reader_extra.csv>`: A reader's export, 2 rows" in md
+    assert appendix.data_files(tmp_path) == ["datapackage.json", "reader_extra.csv"]
+
+
+def test_manifest_excerpt_is_valid_json():
+    ex = json.loads(appendix.manifest_excerpt("provincial_trade_totals"))
+    assert ex["hash"].startswith("sha256:") and ex["x_series"][0]["unit"] == "千美元"
