@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import data, provinces
+from . import data, provinces, schema
 
 #: The official tables that would settle what these data cannot (transfers, revenue).
 WOULD_SETTLE = [
@@ -144,6 +144,8 @@ def provincial_expenditure(data_dir: Path | None = None) -> pd.DataFrame:
     """
     df = data.series("local_budget_expenditure", data_dir=data_dir)
     df = _official(df[df["geo_code"] != provinces.NATIONAL_CODE], data_dir)
+    df = df[df["unit"].isin(list(schema.TO_CNY))].copy()
+    df["value"] = df["value"] * df["unit"].map(schema.TO_CNY) / 1e8             # -> 亿元
     df = _pick_source(df, EXPENDITURE_SOURCES)
     return df[["geo_code", "year", "value", "source_id"]].rename(
         columns={"value": "expenditure_100m_cny", "source_id": "expenditure_source"}).reset_index(drop=True)
@@ -272,6 +274,8 @@ def fiscal_gap_vs_balance(data_dir: Path | None = None, min_provinces: int = 25)
         return pd.DataFrame(columns=["geo_code", "year", "gap_pct_grp", "net_outflow_pct_grp"])
     rev = data.series("local_budget_revenue", data_dir=data_dir)
     rev = _official(rev[rev["geo_code"] != provinces.NATIONAL_CODE], data_dir)
+    rev = rev[rev["unit"].isin(list(schema.TO_CNY))].copy()
+    rev["value"] = rev["value"] * rev["unit"].map(schema.TO_CNY) / 1e8          # -> 亿元
     rev = rev.sort_values(["geo_code", "year", "source_id"]).drop_duplicates(["geo_code", "year"])
     e = expenditure_intensity(data_dir)
     m = e.merge(rev[["geo_code", "year", "value"]].rename(columns={"value": "revenue_100m_cny"}),

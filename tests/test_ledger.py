@@ -1,0 +1,174 @@
+"""The claims ledger: one test per claim (verdict AND key figures), plus the "no code change" promise.
+
+If a data change flips a verdict or moves a key figure, these tests fail loudly: update the
+chapter prose and this file together, on purpose.
+"""
+import shutil
+
+import pytest
+import yaml
+
+from helpers import data, ledger, provinces
+from helpers.ledger import CONTRADICTED, NOT_TESTABLE, PARTLY, SUPPORTED
+
+BUILT = (data.paths.DATA / "datapackage.json").exists()
+pytestmark = pytest.mark.skipif(not BUILT, reason="data/ not built")
+
+
+@pytest.fixture(scope="module")
+def led():
+    return ledger.evaluate().set_index("claim")
+
+
+def test_claims_file_complete_and_every_claim_has_a_rule():
+    claims = ledger.load_claims()
+    ids = [c["id"] for c in claims]
+    assert ids == ["C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8"]
+    assert set(ids) <= set(ledger.RULES)
+    for c in claims:
+        assert c["chapter"] in ledger.CHAPTER_TITLES, c["id"]
+        assert c["measure"]["description"] and c["measure"]["series"], c["id"]
+
+
+def test_bad_claims_file_names_file_and_claim(tmp_path):
+    p = tmp_path / "claims.yml"
+    p.write_text(yaml.safe_dump({"claims": [{"id": "X1", "paraphrase": "p"}]}), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"claims.yml: claim #1 \(X1\) lacks"):
+        ledger.load_claims(p)
+
+
+def test_every_verdict_is_one_of_four_and_untestable_names_a_table(led):
+    assert set(led["verdict"]) <= set(ledger.VERDICTS)
+    for cid, r in led.iterrows():
+        if r["verdict"] == NOT_TESTABLE:
+            assert "NBS" in r["detail"] or "Ministry of Finance" in r["detail"], cid
+
+
+# ------------------------------------------------------------------ one test per claim
+
+def test_c5_fiscal_centralisation(led):
+    r = led.loc["C5"]
+    assert r["verdict"] == SUPPORTED
+    f = r["figures"]
+    assert round(f["central_revenue_share_1993"], 1) == 22.0
+    assert round(f["central_revenue_share_1994"], 1) == 55.7
+    assert round(f["min_central_revenue_share_after"], 1) == 45.9
+
+
+def test_c6_deficit_2018_is_true_only_of_the_first_half(led):
+    r = led.loc["C6"]
+    assert r["verdict"] == PARTLY
+    f = r["figures"]
+    assert f["calendar_2018"] == pytest.approx(241.31, abs=0.005)      # the year was in surplus
+    assert f["h1_2018"] == pytest.approx(-424.15, abs=0.01)
+    assert f["q1_2018"] == pytest.approx(-397.7, abs=0.05) and f["q2_2018"] == pytest.approx(-26.4, abs=0.05)
+    assert f["last_annual_deficit_before_2018"] == 1993
+    assert f["first_quarterly_deficit"] == "2001Q2"
+    assert "first half of 2018" in r["detail"]
+
+
+def test_c7_petering_out_relative_to_gdp_not_in_dollars(led):
+    r = led.loc["C7"]
+    assert r["verdict"] == PARTLY
+    f = r["figures"]
+    assert f["ca_peak_year"] == 2007 and f["ca_peak_pct_gdp"] == pytest.approx(9.94, abs=0.01)
+    assert f["ca_recent_mean_pct_gdp"] == pytest.approx(1.41, abs=0.01)
+    assert f["goods_recent_max_level_year"] == 2022
+    assert f["goods_recent_max_level"] == pytest.approx(6650.49, abs=0.01)
+    assert f["goods_peak_level_before"] == pytest.approx(5761.91, abs=0.01)
+
+
+def test_c7_definition_moves_the_result(tmp_path):
+    """A stricter definition (recent mean must be under a tenth of the peak) contradicts the claim."""
+    doc = yaml.safe_load(ledger.CLAIMS_FILE.read_text(encoding="utf-8"))
+    for c in doc["claims"]:
+        if c["id"] == "C7":
+            c["measure"]["params"]["max_ratio_to_peak"] = 0.1
+    p = tmp_path / "claims.yml"
+    p.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    assert ledger.evaluate(claims_path=p).set_index("claim").loc["C7", "verdict"] == CONTRADICTED
+
+
+def test_c8_not_testable_without_revenue_or_transfers(led):
+    r = led.loc["C8"]
+    assert r["verdict"] == NOT_TESTABLE
+    assert r["figures"]["revenue_panel_years"] == [] and r["figures"]["transfer_years"] == []
+    assert "中央对地方转移支付" in r["detail"] and "地方财政一般预算收入" in r["detail"]
+
+
+# ------------------------------------------------------------------ a reader's export makes claims testable
+
+def _write_export(path, indicator, unit, years, value_of):
+    lines = ["数据库：分省年度数据", f"指标：{indicator}({unit})", "时间：测试",
+             "地区," + ",".join(f"{y}年" for y in years)]
+    for p in provinces.PROVINCES:
+        lines.append(p.full_name_zh + "," + ",".join(str(value_of(p, y)) for y in years))
+    lines += ["注：合成测试数据 (synthetic test data).", "数据来源：国家统计局"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+SURPLUS_8 = {"440000", "320000", "330000", "310000", "350000", "370000", "120000", "210000"}
+
+
+@pytest.fixture
+def data_copy(tmp_path):
+    d = tmp_path / "data"
+    shutil.copytree(data.paths.DATA, d)
+    return d
+
+
+def _add_trade(d, tmp_path, surplus: set[str], vintage: str):
+    from helpers import nbs_export
+    years = list(range(2000, 2020))
+    ex, im = tmp_path / f"ex_{vintage}.csv", tmp_path / f"im_{vintage}.csv"
+    _write_export(ex, "经营单位所在地出口总额", "千美元", years, lambda p, y: 2_000_000 if p.code in surplus else 1_000_000)
+    _write_export(im, "经营单位所在地进口总额", "千美元", years, lambda p, y: 1_000_000 if p.code in surplus else 2_000_000)
+    nbs_export.add(ex, vintage=vintage, data_dir=d)
+    nbs_export.add(im, vintage=vintage, data_dir=d)
+
+
+def test_c1_c4_become_testable_with_reader_trade_exports(data_copy, tmp_path):
+    before = ledger.evaluate(data_dir=data_copy).set_index("claim")
+    _add_trade(data_copy, tmp_path, SURPLUS_8, "synthetic 8 coastal")
+    after = ledger.evaluate(data_dir=data_copy).set_index("claim")
+    c1 = after.loc["C1"]
+    # every year of the window is now measured
+    assert c1["coverage"]["years_measured"] == list(range(2000, 2020))
+    assert len(c1["coverage"]["years_measured"]) > len(before.loc["C1", "coverage"].get("years_measured", []))
+    customs = [r for r in c1["figures"]["per_year"] if r["measure"].startswith("customs")]
+    assert customs and all(r["surplus_provinces"] == 8 and r["non_coastal_in_surplus"] == [] for r in customs)
+    # customs years: the 4 delta provinces hold 4/8 of equal surpluses = exactly 50 %
+    c4 = [r for r in after.loc["C4", "figures"]["per_year"] if r["year"] in {x["year"] for x in customs}]
+    assert all(r["delta_share_of_surpluses"] == pytest.approx(0.5) for r in c4)
+    # 1000000 千美元 = 10 亿美元; 2010 at 6.7695 元/美元: 4 provinces x 67.695 亿元
+    y2010 = next(r for r in c4 if r["year"] == 2010)
+    assert y2010["delta_balance_100m_cny"] == pytest.approx(4 * 10 * 6.7695, rel=1e-6)
+    if all(r["measure"].startswith("customs") for r in c1["figures"]["per_year"]):
+        assert c1["verdict"] == SUPPORTED
+
+
+def test_c1_contradicted_when_interior_provinces_run_surpluses(data_copy, tmp_path):
+    inland = {"510000", "500000", "410000", "360000", "340000"}           # Sichuan, Chongqing, Henan, Jiangxi, Anhui
+    _add_trade(data_copy, tmp_path, SURPLUS_8 | inland, "synthetic interior surplus")
+    c1 = ledger.evaluate(data_dir=data_copy).set_index("claim").loc["C1"]
+    customs = [r for r in c1["figures"]["per_year"] if r["measure"].startswith("customs")]
+    assert customs and all(r["surplus_provinces"] == 13 for r in customs)
+    assert "Sichuan" in customs[0]["non_coastal_in_surplus"]
+    assert c1["verdict"] in (CONTRADICTED, PARTLY)
+    if len(customs) > len(c1["figures"]["per_year"]) / 2:
+        assert c1["verdict"] == CONTRADICTED
+
+
+def test_c8_becomes_testable_with_a_reader_revenue_export(data_copy, tmp_path):
+    from helpers import nbs_export
+    f = tmp_path / "revenue.csv"
+    years = [2006, 2007, 2008, 2010]
+    _write_export(f, "地方财政一般预算收入", "亿元", years, lambda p, y: 100)
+    nbs_export.add(f, vintage="synthetic revenue", data_dir=data_copy)
+    c8 = ledger.evaluate(data_dir=data_copy).set_index("claim").loc["C8"]
+    assert c8["figures"]["revenue_panel_years"] == years
+    overlap = c8["figures"]["gap_vs_balance"]
+    if overlap:      # a provincial balance panel overlaps the revenue years
+        assert c8["verdict"] in (PARTLY, CONTRADICTED)
+    else:
+        assert c8["verdict"] == NOT_TESTABLE and "no year overlaps" in c8["detail"]
