@@ -478,14 +478,17 @@ def key_figures(claim_id: str, r: Result) -> str:
     return ""
 
 
-def evaluate(data_dir: Path | None = None, claims_path: Path | None = None) -> pd.DataFrame:
-    """Run every claim's rule; one row per claim.
+def evaluate(data_dir: Path | None = None, claims_path: Path | None = None,
+             only: list[str] | None = None) -> pd.DataFrame:
+    """Run every claim's rule (or the claims in ``only``); one row per claim.
 
     Columns: claim, short, paraphrase, abstract_location, measure, tables, key_figures, verdict,
     detail, would_test, chapter, chapter_title, figures (dict), coverage (dict).
     """
     rows = []
     for c in load_claims(claims_path):
+        if only is not None and c["id"] not in only:
+            continue
         fn = RULES.get(c["id"])
         if fn is None:
             r = Result(NOT_TESTABLE, {}, f"no rule registered for {c['id']} in helpers/ledger.py")
