@@ -33,6 +33,7 @@ NOT_TESTABLE = "not testable"
 VERDICTS = (SUPPORTED, CONTRADICTED, PARTLY, NOT_TESTABLE)
 
 CHAPTER_TITLES = {
+    "04_provincial_decomposition": "The provincial decomposition",
     "05_fiscal_context": "The fiscal-reform context",
     "06_national_position": "The national external position",
     "07_claims_ledger": "Claims ledger",
@@ -501,7 +502,8 @@ def evaluate(data_dir: Path | None = None, claims_path: Path | None = None,
         rows.append({
             "claim": c["id"], "short": c.get("short", ""), "paraphrase": " ".join(str(c["paraphrase"]).split()),
             "abstract_location": c["abstract_location"],
-            "measure": " ".join(str(c["measure"].get("description", "")).split()),
+            "measure": " ".join(str(c["measure"].get("description", "")).split())
+            + (" [" + "; ".join(f"{k} = {v}" for k, v in _params(c).items()) + "]" if _params(c) else ""),
             "tables": ", ".join(map(str, c["tables"])), "key_figures": key_figures(c["id"], r),
             "verdict": r.verdict, "detail": r.detail, "would_test": " ".join(str(c["would_test"]).split()),
             "chapter": c["chapter"], "chapter_title": CHAPTER_TITLES.get(c["chapter"], c["chapter"]),
