@@ -63,9 +63,10 @@ class Conversion:
     cny_100m: float         # the result, 亿元
 
     def formula(self) -> str:
+        v = f"{self.value:,.0f}" if float(self.value).is_integer() else f"{self.value:,}"
         if self.cny_per_usd is None:
-            return f"{self.value:,} {self.unit} = {self.cny_100m:,.2f} 亿元"
-        return (f"{self.value:,} {self.unit} = {self.usd:,.0f} USD; "
+            return f"{v} {self.unit} = {self.cny_100m:,.2f} 亿元"
+        return (f"{v} {self.unit} = {self.usd:,.0f} USD; "
                 f"× {self.cny_per_usd:.4f} yuan/USD ({self.rate_source_id}) "
                 f"= {self.usd * self.cny_per_usd:,.0f} yuan = {self.cny_100m:,.2f} 亿元")
 

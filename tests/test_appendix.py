@@ -94,3 +94,41 @@ def test_download_markdown_follows_a_new_table(tmp_path):
 def test_manifest_excerpt_is_valid_json():
     ex = json.loads(appendix.manifest_excerpt("provincial_trade_totals"))
     assert ex["hash"].startswith("sha256:") and ex["x_series"][0]["unit"] == "千美元"
+
+
+def _glued(nb_path):
+    """name -> text/plain or text/markdown of every myst_nb.glue in a stored notebook."""
+    import nbformat
+    out = {}
+    for c in nbformat.read(nb_path, 4).cells:
+        for o in c.get("outputs", []):
+            name = o.get("metadata", {}).get("scrapbook", {}).get("name")
+            if name:
+                d = o["data"]
+                out[name] = next((v for k, v in d.items() if k.endswith("text/markdown")), None) or \
+                    next(v for k, v in d.items() if k.endswith("text/plain"))
+    return out
+
+
+def test_appendix_page_lists_every_file_in_data():
+    """The stored appendix page (executed with outputs) links every file now in data/."""
+    page = paths.BOOK / "data_appendix.ipynb"
+    assert page.exists()
+    assert page.stat().st_size < 1_500_000
+    g = _glued(page)
+    targets = re.findall(r"\{download\}`[^<`]+<\.\./data/([^>]+)>`", g["downloads"])
+    assert sorted(targets) == appendix.data_files(), "re-run: python -m helpers.book execute book/data_appendix.ipynb"
+    assert int(g["pkg_n_series"]) == len(data.series_catalogue())
+
+
+def test_data_sources_page_numbers_match_data():
+    from helpers import units
+    page = paths.BOOK / "02_data_sources.ipynb"
+    assert page.stat().st_size < 1_500_000
+    g = _glued(page)
+    assert float(g["conv_result"]) == pytest.approx(units.to_cny_100m(955_298_007, "千美元", 2016))
+    assert float(g["conv_rate"]) == pytest.approx(units.rate(2016))
+    assert float(g["gd_loc_bn"]) == pytest.approx(955.298007)
+    assert float(g["nat_loc_bn"]) == pytest.approx(float(g["nat_ds_bn"]))
+    assert float(g["ca2018q1"]) < 0 < float(g["ca2018"])
+    assert "fyg" not in g["conv_source"]
