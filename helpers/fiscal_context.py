@@ -191,7 +191,10 @@ def net_outflow_panel(data_dir: Path | None = None) -> pd.DataFrame:
     """
     try:
         from . import decomposition  # written by another engineer
-        p = decomposition.preferred_balance_panel(data_dir=data_dir)
+        p = decomposition.balance_panel(data_dir=data_dir)
+        if "secondary" in p.columns:   # secondary mirrors are for cross-checks only
+            p = p[~p["secondary"].fillna(False).astype(bool)]
+        p = decomposition.preferred_balance_panel(p, data_dir=data_dir)
         col = next(c for c in ("net_outflow_pct_grp", "pct_grp", "balance_pct_grp") if c in p.columns)
         srccol = next((c for c in ("source_id", "source", "balance_source") if c in p.columns), None)
         out = p[["geo_code", "year", col]].rename(columns={col: "net_outflow_pct_grp"})
@@ -230,7 +233,7 @@ def _rank_corr(x: pd.Series, y: pd.Series) -> float:
     return float(x[ok].rank().corr(y[ok].rank()))
 
 
-def overlap_summary(data_dir: Path | None = None) -> pd.DataFrame:
+def overlap_summary(data_dir: Path | None = None, min_provinces: int = 10) -> pd.DataFrame:
     """Per overlap year: provinces, rank correlation of net outflow % GRP with spending % GRP and per head.
 
     A negative correlation means provinces that spent more (relative to output or per head) ran
@@ -239,6 +242,8 @@ def overlap_summary(data_dir: Path | None = None) -> pd.DataFrame:
     s = spending_vs_balance(data_dir)
     rows = []
     for y, g in s.groupby("year"):
+        if g["net_outflow_pct_grp"].notna().sum() < min_provinces:
+            continue
         rows.append({"year": int(y), "provinces": int(g["net_outflow_pct_grp"].notna().sum()),
                      "rank_corr_exp_pct_grp": _rank_corr(g["exp_pct_grp"], g["net_outflow_pct_grp"]),
                      "rank_corr_exp_per_head": _rank_corr(g["exp_per_head_yuan"], g["net_outflow_pct_grp"])})

@@ -46,6 +46,67 @@ def test_every_verdict_is_one_of_four_and_untestable_names_a_table(led):
 
 # ------------------------------------------------------------------ one test per claim
 
+HAVE_PROVINCIAL = BUILT and "provincial_grp_expenditure" in data.tables()
+needs_provincial = pytest.mark.skipif(not HAVE_PROVINCIAL, reason="provincial_grp_expenditure not in data/ yet")
+
+
+def _per_year(led, cid):
+    return {r["year"]: r for r in led.loc[cid, "figures"]["per_year"]}
+
+
+@needs_provincial
+def test_c1_coastal_surplus_contradicted_in_measured_years(led):
+    """NBS CSY tables 2007/2008 (29 provinces): 12 and 13 provinces with a positive net outflow."""
+    r = led.loc["C1"]
+    assert r["verdict"] == CONTRADICTED
+    assert r["coverage"]["years_measured"] == [2007, 2008]
+    py = _per_year(led, "C1")
+    assert py[2007]["surplus_provinces"] == 12 and py[2007]["provinces_measured"] == 29
+    assert py[2007]["non_coastal_in_surplus"] == ["Heilongjiang", "Hubei"]
+    assert py[2008]["surplus_provinces"] == 13
+    assert py[2008]["non_coastal_in_surplus"] == ["Beijing", "Heilongjiang", "Hubei"]
+    assert "other provinces" in r["detail"]          # the measure's caveat is stated
+
+
+@needs_provincial
+def test_c2_sustained_but_not_deep_at_minus_5(led):
+    r = led.loc["C2"]
+    assert r["verdict"] == PARTLY
+    py = _per_year(led, "C2")
+    assert py[2007]["share_in_deficit"] == pytest.approx(16 / 18)
+    assert py[2008]["share_in_deficit"] == pytest.approx(15 / 18)
+    assert py[2007]["median_pct_grp"] == pytest.approx(-4.74, abs=0.01)
+    assert py[2008]["median_pct_grp"] == pytest.approx(-4.78, abs=0.01)
+    assert "'sustained (most provinces in deficit)' part holds" in r["detail"]
+
+
+@needs_provincial
+def test_c3_poorest_interior_deficits(led):
+    r = led.loc["C3"]
+    assert r["verdict"] == PARTLY
+    py = _per_year(led, "C3")
+    assert py[2007]["poorest"] == ["Guizhou", "Yunnan", "Gansu", "Tibet", "Anhui", "Guangxi"]
+    assert py[2007]["share_extreme"] == pytest.approx(1 / 3)
+    assert py[2008]["share_extreme"] == pytest.approx(0.5)
+    assert py[2007]["median_poorest_pct_grp"] == pytest.approx(-13.15, abs=0.01)
+    assert py[2008]["median_poorest_pct_grp"] < py[2008]["median_other_interior_pct_grp"]
+
+
+@needs_provincial
+def test_c4_deltas_hold_two_thirds_of_surpluses(led):
+    r = led.loc["C4"]
+    assert r["verdict"] == PARTLY                     # holds, but only 2 of 20 years measured
+    py = _per_year(led, "C4")
+    assert py[2007]["delta_share_of_surpluses"] == pytest.approx(0.689, abs=0.001)
+    assert py[2008]["delta_share_of_surpluses"] == pytest.approx(0.687, abs=0.001)
+    assert py[2007]["delta_balance_100m_cny"] == pytest.approx(9541.75, abs=0.01)
+
+
+@pytest.mark.skipif(HAVE_PROVINCIAL, reason="provincial tables present: see the tests above")
+def test_c1_to_c4_not_testable_without_a_provincial_balance(led):
+    for cid in ("C1", "C2", "C3", "C4"):
+        assert led.loc[cid, "verdict"] == NOT_TESTABLE, cid
+
 def test_c5_fiscal_centralisation(led):
     r = led.loc["C5"]
     assert r["verdict"] == SUPPORTED
