@@ -135,6 +135,12 @@ def test_qinghai_2007_two_vintages_side_by_side(exp):
     assert "4th economic census" in q[q["source_id"] == "qinghai_yb2020_t4_13"]["vintage"].iloc[0]
 
 
+def test_share_series_have_labels():
+    labels = {s["series"]: s["label"] for s in data.resource(EXP)["x_series"]}
+    assert labels["household_consumption_share_pct"] == "Household consumption, % of final consumption"
+    assert labels["grp_expenditure"] == "GRP by expenditure approach"
+
+
 def test_qinghai_net_exports_mapped_to_net_outflow_and_said_so():
     info = [s for s in data.resource(EXP)["x_series"]
             if s["source_id"] == "qinghai_yb2020_t4_13" and s["series"] == "net_outflow_goods_services"]
@@ -146,7 +152,8 @@ def test_yunnan_2008_absent_from_csy2009_and_excluded(exp, excl):
     assert y.empty, y
     e = excl[(excl["source_id"] == "nbs_csy2009_t2_21") & (excl["geo_code"] == "530000") & (excl["year"] == 2008)]
     assert set(e["series"]) == set(accounts.NBS_COLS)
-    assert dict(zip(e["series"], e["value_as_published"]))["grp_expenditure"] == "4741.31"
+    printed = dict(zip(e["series"], e["value_as_published"]))
+    assert printed["grp_expenditure"] == "4741.31" and printed["net_outflow_goods_services"] == "-833.50"
     assert e["reason"].str.contains("repeats its 2007 row").all()
     # the 2007 row it repeats is kept under CSY 2008
     assert one(exp, source_id="nbs_csy2008_t2_21", geo="Yunnan", year=2007, series="grp_expenditure") == 4741.31
@@ -212,7 +219,7 @@ def test_first_published_grp_2010_on_excluded_per_cell(excl):
     late = e[(e["year"] >= 2010) & (e["geo_code"] != "000000")]
     assert len(late) == 31 * 10
     gd = late[(late["geo_code"] == "440000") & (late["year"] == 2010)]
-    assert gd["value_as_published"].iloc[0] == "57470.17" and "not NBS GRP" in gd["reason"].iloc[0]
+    assert gd["value_as_published"].iloc[0] == "57,470.17" and "not NBS GRP" in gd["reason"].iloc[0]
     nat = e[e["geo_code"] == "000000"]
     assert len(nat) == 45 and (nat["reason"].str.contains("revised vintages")).all()
 

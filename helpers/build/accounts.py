@@ -32,6 +32,7 @@ import openpyxl
 import pandas as pd
 
 from .. import provinces
+from ..series import label as series_label
 from .core import Exclusion, SeriesInfo, Source, SourceFormatError, Table, require, rows
 
 PY = "provincial_yearbooks"
@@ -103,6 +104,22 @@ DESCRIPTIONS = {
     "change_in_inventories_share_pct": "Change in inventories as % of gross capital formation (GCF = 100), as printed.",
     "population_year_end": "Year-end population (年末人口).",
 }
+
+
+#: English labels of the series this module adds beyond helpers.series.SERIES
+EXTRA_LABELS = {
+    "household_consumption_share_pct": "Household consumption, % of final consumption",
+    "government_consumption_share_pct": "Government consumption, % of final consumption",
+    "rural_household_consumption_share_pct": "Rural household consumption, % of household consumption",
+    "urban_household_consumption_share_pct": "Urban household consumption, % of household consumption",
+    "gross_fixed_capital_formation_share_pct": "GFCF, % of gross capital formation",
+    "change_in_inventories_share_pct": "Change in inventories, % of gross capital formation",
+    "gfcf_index_1952_100": "GFCF index (1952 = 100)",
+}
+
+
+def label(series: str) -> str:
+    return EXTRA_LABELS.get(series) or series_label(series)
 
 
 @dataclass
@@ -344,7 +361,7 @@ def read_page_csv(path: Path, skip: frozenset[str] = frozenset()) -> pd.DataFram
     """Read a ``province,year,series,value,unit,source_url`` transcription, mapping names and units.
 
     Rows whose series is in ``skip`` (known, but not used here) are passed over. Returns columns
-    province, geo_code, year, raw_series, series, value, unit, line (1-based CSV line).
+    province, geo_code, year, raw_series, series, value, printed (the cell text), unit, line (1-based).
     """
     require(path)
     with open(path, encoding="utf-8-sig", newline="") as fh:
@@ -376,7 +393,8 @@ def read_page_csv(path: Path, skip: frozenset[str] = frozenset()) -> pd.DataFram
             if not math.isfinite(v):
                 raise SourceFormatError(f"{path}: line {lineno} ({prov}, {ser}): value {val!r} is not finite")
             out.append({"province": prov, "geo_code": geo, "year": y, "raw_series": ser,
-                        "series": SERIES_MAP[ser], "value": v, "unit": UNIT_MAP[unit], "line": lineno})
+                        "series": SERIES_MAP[ser], "value": v, "printed": val, "unit": UNIT_MAP[unit],
+                        "line": lineno})
     df = pd.DataFrame(out)
     if df.empty:
         raise SourceFormatError(f"{path}: no data rows")
@@ -406,7 +424,7 @@ def _page_table(src: Path, spec: PageSpec, sid_series: dict, exclusions: list[Ex
         if not bad.any():
             raise SourceFormatError(f"{src / spec.csv}: expected the erroneous {prov} {year} row, not found")
         for _, r in df[bad].iterrows():
-            exclusions.append(Exclusion(sid, geo, year, r["series"], _fmt_pub(r["value"]), reason))
+            exclusions.append(Exclusion(sid, geo, year, r["series"], r["printed"], reason))
         df = df[~bad]
     if spec.keep is not None:
         df = df[df["series"].isin(spec.keep)]
@@ -421,11 +439,6 @@ def _page_table(src: Path, spec: PageSpec, sid_series: dict, exclusions: list[Ex
                 source_id=sid, vintage=vintage)
 
 
-def _fmt_pub(v: float) -> str:
-    r = repr(float(v))
-    return r[:-2] if r.endswith(".0") else r
-
-
 def _num(cell: str, path: Path, line: int, col: str, row: str) -> float | None:
     s = str(cell).strip().replace(",", "")
     if s == "" or s.upper() == "NA":
@@ -436,10 +449,10 @@ def _num(cell: str, path: Path, line: int, col: str, row: str) -> float | None:
         raise SourceFormatError(f"{path}: line {line}, column {col} ({row}): {cell!r} is not a number") from None
 
 
-def read_gcam_wide(path: Path) -> tuple[list[str], list[tuple[int, str, dict[int, float | None]]]]:
+def read_gcam_wide(path: Path) -> tuple[list[int], list[tuple[int, str, dict[int, tuple[float, str] | None]]]]:
     """Read a gcam-china wide CSV (``#`` comment lines, then ``name,year,year,...``).
 
-    Returns the header years and a list of (line, row name, {year: value or None}).
+    Returns the header years and a list of (line, row name, {year: (value, cell text) or None}).
     """
     require(path)
     with open(path, encoding="utf-8-sig", newline="") as fh:
@@ -459,7 +472,11 @@ def read_gcam_wide(path: Path) -> tuple[list[str], list[tuple[int, str, dict[int
         if len(r) != len(header):
             raise SourceFormatError(f"{path}: line {i} ({r[0]}) has {len(r)} fields, header has {len(header)}")
         name = r[0].strip()
-        out.append((i, name, {y: _num(c, path, i, str(y), name) for y, c in zip(years, r[1:])}))
+        vals = {}
+        for y, c in zip(years, r[1:]):
+            v = _num(c, path, i, str(y), name)
+            vals[y] = None if v is None else (v, c.strip())
+        out.append((i, name, vals))
     return years, out
 
 
@@ -533,15 +550,16 @@ def build_first_published(src: Path) -> Table:
         if geo in seen:
             raise SourceFormatError(f"{path}: line {line}: {name} appears twice")
         seen.add(geo)
-        for y, v in vals.items():
-            if v is None:
+        for y, cell in vals.items():
+            if cell is None:
                 continue
+            v, printed = cell
             if geo == provinces.NATIONAL_CODE:
-                exclusions.append(Exclusion(sid, geo, y, "grp", _fmt_pub(v), NATIONAL_GDP_REASON))
+                exclusions.append(Exclusion(sid, geo, y, "grp", printed, NATIONAL_GDP_REASON))
             elif y >= 2010:
-                exclusions.append(Exclusion(sid, geo, y, "grp", _fmt_pub(v), POST_2009_REASON))
+                exclusions.append(Exclusion(sid, geo, y, "grp", printed, POST_2009_REASON))
             elif y < 1978:
-                exclusions.append(Exclusion(sid, geo, y, "grp", _fmt_pub(v), PRE_1978_REASON))
+                exclusions.append(Exclusion(sid, geo, y, "grp", printed, PRE_1978_REASON))
             else:
                 recs.append({"geo_code": geo, "year": y, "series": "grp", "value": v, "unit": "亿元"})
     missing = set(provinces.CODES) - seen
@@ -632,9 +650,9 @@ def build_population(src: Path) -> Table:
         if geo in seen:
             raise SourceFormatError(f"{path}: line {line}: {name} appears twice")
         seen.add(geo)
-        for y, v in vals.items():
-            if v is not None:
-                recs.append({"geo_code": geo, "year": y, "value": v, "source_id": COMPENDIUM_SOURCE.id,
+        for y, cell in vals.items():
+            if cell is not None:
+                recs.append({"geo_code": geo, "year": y, "value": cell[0], "source_id": COMPENDIUM_SOURCE.id,
                              "vintage": COMPENDIUM_SOURCE.vintage})
     missing = (set(provinces.CODES) | {provinces.NATIONAL_CODE}) - seen
     if missing:
@@ -812,4 +830,8 @@ def build_gfcf(src: Path) -> Table:
 
 
 def build(src: Path) -> list[Table]:
-    return [build_expenditure(src), build_first_published(src), build_population(src), build_gfcf(src)]
+    tables = [build_expenditure(src), build_first_published(src), build_population(src), build_gfcf(src)]
+    for t in tables:
+        for info in t.series:
+            info.label = info.label or label(info.series)
+    return tables
