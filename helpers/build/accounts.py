@@ -304,8 +304,7 @@ def expenditure_specs() -> list[PageSpec]:
         f"{PY}/qinghai_gdp-expenditure_YB2020.csv",
         notes={"net_outflow_goods_services": (
                    " Qinghai prints 净出口 / 'Net Exports of Goods and Services' for this concept (the NBS tables "
-                   "call it 货物和服务净流出); mapped to net_outflow_goods_services. It includes "
-                   "inter-provincial flows."),
+                   "call it 货物和服务净流出); mapped to net_outflow_goods_services."),
                "gross_fixed_capital_formation": " Qinghai prints 固定资产形成总额; 2001-2017 revised with the 2017 "
                                                  "investment revision.",
                "change_in_inventories": " Qinghai prints 库存增加."}))
@@ -518,7 +517,7 @@ GDP_RAW_SOURCE = Source(
     table="gcam-china input/gcamdata/inst/extdata/gcam-china/GDP_raw.csv, 地区生产总值, 亿元",
     address="https://github.com/umd-cgs/gcam-china (input/gcamdata/inst/extdata/gcam-china/GDP_raw.csv)",
     raw_files=[f"{GCAM}/GDP_raw.csv"],
-    vintage="first published (CSY editions 1979-2010)",
+    vintage="first published (NBS yearbooks, before the census revisions)",
     licence=NBS_LICENCE,
     trust="MEDIUM",
     via="GitHub umd-cgs/gcam-china @99a28acd (text transcription of the file at that commit)",
@@ -589,7 +588,7 @@ COMPENDIUM_SOURCE = Source(
     table="China Compendium of Statistics 1949-2008, provincial chapters, 年末总人口 (万人), as transcribed in gcam-china",
     address="https://github.com/umd-cgs/gcam-china (input/gcamdata/inst/extdata/gcam-china/China_Compendium_of_Statistics.csv)",
     raw_files=[f"{GCAM}/China_Compendium_of_Statistics.csv"],
-    vintage="China Compendium of Statistics 1949-2008 (published 2010)",
+    vintage="China Compendium of Statistics 1949-2008",
     licence=NBS_LICENCE,
     trust="MEDIUM-HIGH",
     via="GitHub umd-cgs/gcam-china @99a28acd (text transcription, reproduces the authors' sum/Difference rows)",
@@ -714,7 +713,7 @@ WIND_SOURCE = Source(
     table="固定资本形成总额2018.xlsx, Sheet1: one column per province, Excel date serials (year ends) in column A",
     address="https://github.com/common2016/CapitalStock (data-raw/src_data/固定资本形成总额2018.xlsx)",
     raw_files=[f"{CAPSTOCK}/固定资本形成总额2018.xlsx"],
-    vintage="Wind export, about 2019 (CHNCapitalStock @35640d3)",
+    vintage="Wind export with data to 2018 (CHNCapitalStock @35640d3)",
     licence="Official statistics compiled by Wind Information; cite NBS/provincial bureaus.",
     trust="MEDIUM",
     secondary=True,
@@ -731,7 +730,7 @@ HIST_SOURCE = Source(
           "《中国国内生产总值核算历史资料1952-1995》",
     address="https://github.com/common2016/CapitalStock (data-raw/src_data/各地区固定资本生产总额及指数.xlsx)",
     raw_files=[f"{CAPSTOCK}/各地区固定资本生产总额及指数.xlsx"],
-    vintage="Historical GDP accounts 1952-1995 (as compiled in CHNCapitalStock @35640d3)",
+    vintage="1952-1995 table as compiled in CHNCapitalStock @35640d3",
     licence="Official statistics compiled by a package author; cite NBS.",
     trust="MEDIUM",
     secondary=True,
