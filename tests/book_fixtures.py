@@ -1,0 +1,47 @@
+"""One book build per test session, shared by test_book_build.py and test_browser.py.
+
+Import the fixture into a test module with ``from book_fixtures import built_book``. The build
+runs ``python -m helpers.book``'s build (notebooks executed, Sphinx ``-W -n --keep-going``) in a
+subprocess, into a temporary ``_build`` folder, without touching the repository's ``_toc.yml``.
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers import paths
+
+_CACHE: dict[str, object] = {}
+
+
+def build_book(out: Path) -> tuple[int, str]:
+    code = ("import sys; from helpers import book; "
+            f"sys.exit(book.build({str(out)!r}, sync=False))")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=paths.ROOT, capture_output=True, text=True,
+                          timeout=1800)
+    return proc.returncode, proc.stdout + proc.stderr
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory) -> Path:
+    """Path of the built HTML (``<tmp>/_build/html``); the test fails if the build warned."""
+    if "error" in _CACHE:
+        pytest.fail(_CACHE["error"])
+    if "html" not in _CACHE:
+        out = tmp_path_factory.mktemp("book") / "_build"
+        status, log = build_book(out)
+        warnings = [ln for ln in log.splitlines() if "WARNING" in ln or "ERROR" in ln]
+        if status != 0 or warnings:
+            _CACHE["error"] = ("book build failed (-W -n --keep-going):\n" + "\n".join(warnings[:40])
+                               + "\n--- log tail ---\n" + "\n".join(log.splitlines()[-30:]))
+            pytest.fail(_CACHE["error"])
+        _CACHE["html"] = out / "html"
+    return _CACHE["html"]  # type: ignore[return-value]
+
+
+def chapter_pages(html: Path) -> list[Path]:
+    """The built pages of the book's content (not search/genindex)."""
+    return sorted(p for p in (html / "book").glob("*.html"))

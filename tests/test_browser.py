@@ -1,0 +1,139 @@
+"""The built book in a real browser (headless Chromium, offline): every chart renders, has alt
+text, no console errors, and no request leaves 127.0.0.1."""
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from book_fixtures import built_book, chapter_pages  # noqa: F401  (fixture)
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def _chromium() -> str:
+    path = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
+    if not path:
+        pytest.skip("Chromium not found: install Debian package chromium (apt-get install chromium)")
+    return path
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(built_book):
+    handler = functools.partial(_Quiet, directory=str(built_book))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    t = threading.Thread(target=httpd.serve_forever, daemon=True)
+    t.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    exe = _chromium()
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=exe, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+def _open(browser, server, rel: str):
+    """Open a page with every non-local request blocked and recorded; return (page, log)."""
+    log = {"blocked": [], "console": [], "pageerror": []}
+    ctx = browser.new_context()
+
+    def route(r):
+        url = r.request.url
+        if url.startswith(server) or url.startswith("data:") or url.startswith("blob:"):
+            r.continue_()
+        else:
+            log["blocked"].append(url)
+            r.abort()
+
+    ctx.route("**/*", route)
+    page = ctx.new_page()
+    page.on("console", lambda m: log["console"].append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: log["pageerror"].append(str(e)))
+    page.goto(f"{server}/{rel}", wait_until="load")
+    return ctx, page, log
+
+
+def test_every_chapter_renders_its_charts_offline(browser, server, built_book):
+    pages = chapter_pages(built_book)
+    assert pages
+    n_charts = 0
+    problems = []
+    for path in pages:
+        rel = path.relative_to(built_book).as_posix()
+        ctx, page, log = _open(browser, server, rel)
+        try:
+            figs = page.locator("figure.book-chart")
+            n = figs.count()
+            if n:
+                page.wait_for_function(
+                    "n => document.querySelectorAll('figure.book-chart.book-chart-rendered').length >= n",
+                    arg=n, timeout=30_000)
+            for i in range(n):
+                fig = figs.nth(i)
+                vis = fig.locator(".book-chart-vis")
+                label = vis.get_attribute("aria-label") or ""
+                if len(label) < 15:
+                    problems.append(f"{rel} chart {i}: no alt text")
+                drawn = vis.locator("svg, canvas").first
+                box = drawn.bounding_box() if drawn.count() else None
+                if not box or box["width"] < 50 or box["height"] < 20:
+                    problems.append(f"{rel} chart {i}: nothing drawn ({box})")
+                # once rendered, the static fallback is hidden on screen (it is for print/no-JS)
+                if fig.locator("img.book-chart-static").is_visible():
+                    problems.append(f"{rel} chart {i}: static fallback still visible after rendering")
+                if fig.locator("img.book-chart-static").get_attribute("alt") != label:
+                    problems.append(f"{rel} chart {i}: image alt differs from aria-label")
+            n_charts += n
+            if log["blocked"]:
+                problems.append(f"{rel}: tried to reach {log['blocked'][:3]}")
+            if log["console"] or log["pageerror"]:
+                problems.append(f"{rel}: console errors {(log['console'] + log['pageerror'])[:3]}")
+        finally:
+            ctx.close()
+    assert not problems, "\n".join(problems)
+    assert n_charts >= 3
+
+
+def test_print_media_shows_static_chart(browser, server):
+    ctx, page, log = _open(browser, server, "book/01_argument_and_data.html")
+    try:
+        page.wait_for_selector("figure.book-chart.book-chart-rendered", timeout=30_000)
+        page.emulate_media(media="print")
+        fig = page.locator("figure.book-chart").first
+        assert fig.locator("img.book-chart-static").is_visible()
+        assert not fig.locator(".book-chart-vis").is_visible()
+        img_w = page.evaluate("() => document.querySelector('figure.book-chart img.book-chart-static').naturalWidth")
+        assert img_w > 100  # the SVG data URI decoded into a real image
+    finally:
+        ctx.close()
+
+
+def test_without_javascript_the_static_chart_shows(browser, server):
+    ctx = browser.new_context(java_script_enabled=False)
+    try:
+        page = ctx.new_page()
+        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(server) or r.request.url.startswith("data:") else r.abort())
+        page.goto(f"{server}/book/01_argument_and_data.html", wait_until="load")
+        img = page.locator("figure.book-chart img.book-chart-static").first
+        assert img.is_visible()
+        assert len(img.get_attribute("alt") or "") > 15
+    finally:
+        ctx.close()

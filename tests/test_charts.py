@@ -1,0 +1,145 @@
+"""The chart layer: theme and palettes, the offline renderer, alt text, determinism, SVG."""
+from __future__ import annotations
+
+import base64
+import re
+
+import altair as alt
+import pandas as pd
+import pytest
+
+from helpers import charts, data, provinces
+
+
+def _bundle(chart) -> dict:
+    b = chart._repr_mimebundle_()
+    return b[0] if isinstance(b, tuple) else b
+
+
+@pytest.fixture(scope="module")
+def line():
+    df = pd.DataFrame({"year": [2016, 2017, 2018], "balance": [1.5, -2.0, 3.25]})
+    return charts.line_chart(df, "year", "balance", title="A balance", source="test table",
+                             alt="Line of a balance, 2016-2018, dipping below zero in 2017.", y_unit="亿元")
+
+
+def test_theme_and_renderer_are_enabled():
+    assert alt.theme.active == "book"
+    assert alt.renderers.active == "book"
+    cfg = charts.theme_config()["config"]
+    assert cfg["range"]["category"] == charts.OKABE_ITO
+    assert cfg["range"]["heatmap"] == {"scheme": "viridis"}
+    assert cfg["range"]["diverging"] == {"scheme": "blueorange"}
+    assert "Noto Sans CJK SC" in cfg["font"]
+
+
+def test_theme_reaches_the_spec(line):
+    spec = line.to_dict()
+    assert spec["config"]["range"]["category"][:2] == ["#0072B2", "#E69F00"]
+    assert spec["config"]["title"]["anchor"] == "start"
+    # finish(): title, subtitle with the source note, alt text, unit on the axis
+    assert spec["title"]["text"] == "A balance"
+    assert spec["title"]["subtitle"][0] == "Source: test table"
+    assert spec["description"].startswith("Line of a balance")
+    assert spec["encoding"]["y"]["title"] == "balance (亿元)"
+
+
+def test_okabe_ito_is_the_published_palette():
+    # Okabe & Ito (2008): the eight colours, no more, no fewer
+    assert sorted(charts.OKABE_ITO) == sorted(["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2",
+                                               "#D55E00", "#CC79A7", "#000000"])
+
+
+def test_renderer_output_is_offline_and_accessible(line):
+    b = _bundle(line)
+    assert set(b) >= {"text/html", "image/svg+xml"}
+    h = b["text/html"]
+    # no script from anywhere: no src at all on scripts, no CDN names
+    assert not re.search(r"<script[^>]*\bsrc=", h)
+    for cdn in ("cdn.jsdelivr", "unpkg.com", "cdnjs", "googleapis", "vega.github.io/vega"):
+        assert cdn not in h
+    # the interactive div and the static image both carry the alt text
+    alt_text = "Line of a balance, 2016-2018, dipping below zero in 2017."
+    assert f'role="img" aria-label="{alt_text}"' in h
+    assert f'<img class="book-chart-static" alt="{alt_text}"' in h
+    assert "<noscript>" in h
+    # the static image is the same SVG as the image/svg+xml output
+    m = re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', h)
+    assert base64.b64decode(m.group(1)).decode("utf-8") == b["image/svg+xml"]
+    assert b["image/svg+xml"].startswith("<svg") and "A balance" in b["image/svg+xml"]
+
+
+def test_chart_id_is_deterministic(line):
+    h1, h2 = _bundle(line)["text/html"], _bundle(line)["text/html"]
+    assert h1 == h2
+    cid = re.search(r'<figure class="book-chart" id="(chart-[0-9a-f]{16})"', h1).group(1)
+    assert cid == charts.chart_id(line.to_dict())
+    other = charts.line_chart(pd.DataFrame({"year": [2016, 2017], "balance": [1.0, 2.0]}), "year", "balance",
+                              title="B", source="s", alt="another chart")
+    assert charts.chart_id(other.to_dict()) != cid
+
+
+def test_chart_without_alt_text_is_refused():
+    df = pd.DataFrame({"x": ["a"], "y": [1]})
+    with pytest.raises(ValueError, match="alt text"):
+        charts.finish(alt.Chart(df).mark_bar().encode(x="x", y="y"), "t", "s", "")
+    with pytest.raises(ValueError, match="no alt text"):
+        charts.renderer(alt.Chart(df).mark_bar().encode(x="x", y="y").to_dict())
+
+
+def test_coverage_heatmap_labels_gaps():
+    # a real series with a real gap made explicit: drop Tibet 2020 from the coverage grid
+    cov = data.coverage("trade_total_by_location")
+    cov = cov[cov["source_id"] == cov["source_id"].iloc[0]]
+    cov.loc[(cov["geo_code"] == "540000") & (cov["year"] == 2020), "present"] = False
+    spec = charts.coverage_heatmap(cov, title="t", source="s").to_dict()
+    values = next(iter(spec["datasets"].values()))
+    tibet = [v for v in values if v["name_en"] == "Tibet" and v["year"] == 2020]
+    assert tibet == [{"name_en": "Tibet", "region": "West", "year": 2020, "status": "missing"}]
+    assert spec["encoding"]["color"]["scale"]["domain"] == ["present", "missing"]
+    assert spec["encoding"]["color"]["scale"]["range"][1] == charts.MISSING_COLOR
+    # provinces ordered by region, East first, Northeast last
+    order = spec["encoding"]["y"]["sort"]
+    assert order[0] == "Beijing" and order[-1] == "Heilongjiang" and len(order) == 31
+    assert "1 missing" in spec["description"]
+
+
+def test_province_year_heatmap_is_diverging_and_shows_gaps():
+    df = pd.DataFrame({"geo_code": ["440000", "620000"], "year": [2017, 2017], "bal": [500.0, -300.0]})
+    spec = charts.province_year_heatmap(df, "bal", title="t", source="s", alt="a", unit="亿元").to_dict()
+    scale = spec["layer"][0]["encoding"]["color"]["scale"]
+    assert scale == {"domainMid": 0, "reverse": True, "scheme": "blueorange"}
+    gaps = spec["datasets"][spec["layer"][1]["data"]["name"]]
+    assert len(gaps) == 29 and {g["status"] for g in gaps} == {"missing"}
+
+
+def test_tile_map_uses_the_province_grid_and_marks_missing():
+    grp = data.load("provincial_grp_latest")
+    y = int(grp["year"].max())
+    d = grp[(grp["year"] == y) & (grp["geo_code"] != "540000")]
+    spec = charts.tile_map(d, "value", title="GRP", source="NBS", alt="tile map", diverging=False).to_dict()
+    texts = spec["datasets"][spec["layer"][2]["data"]["name"]]
+    assert len(texts) == 31
+    xz = [t for t in texts if t["label"].startswith("XZ")][0]
+    assert xz["label"] == "XZ\u00a0–" and (xz["col"], xz["row"]) == (provinces.lookup("Tibet").col, provinces.lookup("Tibet").row)
+    missing = spec["datasets"][spec["layer"][1]["data"]["name"]]
+    assert [m["abbr"] for m in missing] == ["XZ"]
+    svg = charts.static_svg(spec)
+    assert ">GD<" in svg or "GD</text>" in svg
+
+
+def test_bar_chart_diverging_colours_sign():
+    df = pd.DataFrame({"p": ["Guangdong", "Gansu"], "v": [10.0, -4.0]})
+    spec = charts.bar_chart(df, "p", "v", title="t", source="s", alt="bars", diverging=True).to_dict()
+    vals = next(iter(spec["datasets"].values()))
+    assert {v["p"]: v["sign"] for v in vals} == {"Guangdong": "surplus (+)", "Gansu": "deficit (−)"}
+    assert spec["encoding"]["color"]["scale"]["range"] == [charts.OKABE_ITO[0], charts.OKABE_ITO[3]]
+
+
+def test_bundle_is_self_contained():
+    from helpers import book
+    path = book.ensure_bundle()
+    text = path.read_text(encoding="utf-8")
+    assert "window.vegaEmbed=" in text.replace(" ", "") and "bookCharts" in text
+    assert not re.search(r"""(import\s*\(|from\s*["']https?:)""", text)
+    assert charts.VL_VERSION in text.splitlines()[0]
