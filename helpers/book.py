@@ -84,7 +84,14 @@ def _links(path: Path) -> tuple[set[str], bool]:
     if path.suffix == ".ipynb":
         import nbformat
         nb = nbformat.reads(text, as_version=4)
-        text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+        parts = []
+        for c in nb.cells:  # markdown, code that prints MyST, and stored Markdown outputs
+            parts.append(c.source)
+            for o in c.get("outputs", []):
+                md = o.get("data", {}).get("text/markdown")
+                if md:
+                    parts.append(md if isinstance(md, str) else "".join(md))
+        text = "\n".join(parts)
     here = path.parent.relative_to(ROOT)
     docs = set()
     for target in _DOC_ROLE.findall(text):

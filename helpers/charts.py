@@ -363,9 +363,10 @@ def tile_map(df: pd.DataFrame, value: str, *, title: str, source: str, alt: str,
         dark = (v.abs() / m) > 0.6
     else:
         dark = ((v - lo) / ((hi - lo) or 1.0)) < 0.45
-    d["ink"] = ["#ffffff" if bool(k) else "#111111" for k in dark.fillna(False)]
-    layers.append(_alt.Chart(d[["col", "row", "label", "ink"]]).mark_text(fontSize=11, fontWeight=600).encode(
-        x=x, y=y, text="label:N", color=_alt.Color("ink:N", scale=None)))
+    d["dark"] = [bool(k) for k in dark.fillna(False)]
+    layers.append(_alt.Chart(d[["col", "row", "label", "dark"]]).mark_text(fontSize=11, fontWeight=600).encode(
+        x=x, y=y, text="label:N",
+        color=_alt.condition("datum.dark", _alt.value("#ffffff"), _alt.value("#111111"))))
     chart = _alt.layer(*layers).properties(width={"step": 52}, height={"step": 44})
     return finish(chart, title, source, alt, note="Tile map: one square per province, placed roughly by geography; '–' and grey = missing.")
 
