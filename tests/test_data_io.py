@@ -219,6 +219,15 @@ def test_hubei_qinghai_2012_split_excluded(io_df, excl):
     assert val(io_df, HUBEI, 2012, "io_value_added", "io_2012_pipixia") == pytest.approx(22415.4994, abs=1e-4)
 
 
+def test_inner_mongolia_2012_foreign_zero_excluded(io_df, excl):
+    for sid in ("io_2012_bureau_xlsx", "io_2012_pipixia"):
+        e = excl[(excl["source_id"] == sid) & excl["reason"].str.contains("出口/进口) as 0", regex=False)]
+        assert set(zip(e["geo_code"], e["year"])) == {("150000", 2012)} and set(e["series"]) == set(io.SPLIT_SERIES)
+        ex = e.set_index("series")["value_as_published"]
+        assert ex["io_exports_foreign"] == ex["io_imports_foreign"] == "0 万元"
+        assert val(io_df, "150000", 2012, "io_value_added", sid) > 15000
+
+
 def test_partial_and_misaligned_bureau_2012(io_df, excl):
     b = io_df[(io_df["source_id"] == "io_2012_bureau_xlsx")]
     assert not set(b["geo_code"]) & {"120000", "430000"}  # Tianjin, Hunan: part (一) files only

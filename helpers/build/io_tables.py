@@ -92,6 +92,10 @@ SPLIT_DEFECT_REASON = (
     "trade with other provinces (PROVENANCE: e.g. Qinghai 2012 'exports' 492 亿元 against customs exports "
     "of about 46 亿元). The foreign/domestic split of this table is left out; value added and "
     "consumption/capital formation are kept.")
+FOREIGN_ZERO_REASON = (
+    "The table prints foreign exports and imports (出口/进口) as 0, so its 国内省外流出/流入 must include trade with "
+    "other countries (Inner Mongolia's customs trade in 2012 was far from zero). The foreign/domestic split of "
+    "this table is left out; value added and consumption/capital formation are kept.")
 PARTIAL_REASON = (
     "The file is part (一) of a table split over several files and holds only the intermediate block "
     "(no final-use columns); the other parts are not in the source folder. The whole table for this province "
@@ -417,9 +421,12 @@ def _source(src: Path, ed: Edition, tables: list[IOTable]) -> Source:
                   "Ningxia 2002 value added (329.28 亿元) is far below first-published GRP (377.16): treat with caution.",
             2007: "FU302 流出 / FU304 流入 are totals (foreign + domestic), except Guangdong, which prints EX 出口, "
                   "IM 进口 and FU302 调出 / FU304 调入 as the domestic flows (stored as io_domestic_outflow/inflow).",
-            2012: "EX/OF/IM/IF split. Hubei and Qinghai print domestic flows as 0: their split is excluded "
-                  "(data/exclusions.csv). The same tables as the 皮皮侠 2012 compilation up to rounding (the xlsx "
-                  "print whole 万元, 皮皮侠 carries decimals); no Tibet table in this set. Tianjin and Hunan are part "
+            2012: "EX/OF/IM/IF split. Hubei and Qinghai print domestic flows as 0 and Inner Mongolia prints "
+                  "foreign flows as 0: their split is excluded (data/exclusions.csv). Mostly the same numbers as the "
+                  "皮皮侠 2012 compilation up to rounding (the xlsx print whole 万元, 皮皮侠 carries decimals), but "
+                  "Ningxia, Zhejiang and Hebei differ beyond rounding (another edition), so both are kept apart. "
+                  "Jiangxi prints its domestic flows as FU302 流出外省 / FU304 外省流入 (stored as io_domestic_*). "
+                  "Henan's trade columns are shifted against the code row (excluded). No Tibet table in this set. Tianjin and Hunan are part "
                   "(一) files without the final-use block: nothing stored from them (data/exclusions.csv), so this "
                   "source has 28 complete tables.",
             2017: "Guangdong only; EX/OF/IM/IF split. The second sheet repeats the first; the first is read.",
@@ -435,10 +442,12 @@ def _source(src: Path, ed: Edition, tables: list[IOTable]) -> Source:
     notes = {
         2002: "National table only (used as the national benchmark; EX/IM are foreign trade).",
         2007: "National table only (used as the national benchmark; EX/IM are foreign trade).",
-        2012: "31 provinces incl. Tibet (31西藏.xls) and the national table. Same numbers as the bureau xlsx up to "
-              "rounding; the book uses this compilation only where the bureau xlsx are absent (Tibet, national) — "
-              "helpers.decomposition.io_split takes the bureau xlsx first. Hubei and Qinghai print domestic flows as "
-              "0: their split is excluded (data/exclusions.csv).",
+        2012: "31 provinces incl. Tibet (31西藏.xls) and the national table. Mostly the same numbers as the bureau "
+              "xlsx up to rounding; the book's foreign/domestic split (helpers.decomposition.io_split) takes the "
+              "bureau xlsx first and this compilation where the xlsx are absent or defective (Tibet, Tianjin, Hunan, "
+              "Henan trade, national). Hubei and Qinghai print domestic flows as "
+              "0 and Inner Mongolia prints foreign flows as 0: their split is excluded (data/exclusions.csv). "
+              "Ningxia, Zhejiang and Hebei differ from the bureau xlsx beyond rounding (another edition).",
         2017: "All 31 provinces incl. Tibet, EX/OF/IM/IF split; the only 2017 source for 30 of them (Guangdong "
               "also in io_2017_bureau_xlsx, same numbers).",
     }[y]
@@ -463,15 +472,29 @@ def _printed(v: float) -> str:
     return f"{v:.10g} 万元"
 
 
+def _zero(t: IOTable, a: str, b: str) -> bool:
+    """Both columns printed as zero (皮皮侠 cells carry float noise such as 1.5e-11 万元)."""
+    return a in t.codes and b in t.codes and abs(t.codes[a]) < 0.5 and abs(t.codes[b]) < 0.5
+
+
+def _split_defect(t: IOTable) -> str | None:
+    """The reason a table's foreign/domestic split cannot be used, or None."""
+    if not t.splits_foreign:
+        return None
+    if _zero(t, "OF", "IF"):
+        return SPLIT_DEFECT_REASON
+    if _zero(t, "EX", "IM"):
+        return FOREIGN_ZERO_REASON
+    return None
+
+
 def tidy(ed: Edition, tables: list[IOTable], duplicates: dict[tuple[int, str], IOTable] | None = None
          ) -> tuple[list[dict], list[Exclusion], set[str]]:
     """Tidy rows (亿元) and the exclusions of one edition. ``duplicates``: the tables another source holds."""
     recs, excl, present = [], [], set()
     for t in tables:
         vals = t.series_values()
-        # domestic flows printed as zero (皮皮侠 cells carry float noise such as 1.5e-11 万元)
-        split_defect = (t.splits_foreign and "OF" in t.codes and "IF" in t.codes
-                        and abs(t.codes["OF"]) < 0.5 and abs(t.codes["IF"]) < 0.5)
+        split_defect = _split_defect(t)
         misaligned = KNOWN_MISALIGNED.get((ed.source_id, t.geo_code))
         dup_of = DUPLICATES.get((ed.source_id, t.geo_code))
         if dup_of is not None:
@@ -496,7 +519,7 @@ def tidy(ed: Edition, tables: list[IOTable], duplicates: dict[tuple[int, str], I
             elif misaligned is not None and code in t.header_problems:
                 why = misaligned
             elif split_defect and series in SPLIT_SERIES:
-                why = SPLIT_DEFECT_REASON
+                why = split_defect
             if why:
                 excl.append(Exclusion(ed.source_id, t.geo_code, t.year, series, _printed(v), why.strip()))
                 continue
