@@ -355,6 +355,40 @@ def _io_long(data_dir: Path | None) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+#: Order in which IO compilations are used for a province-year: the bureaus' own files first,
+#: then the 皮皮侠 compilation (the only copy for Tibet 2012 and for 30 provinces in 2017).
+IO_SOURCE_PREFERENCE = ("bureau", "pipixia")
+_SPLIT_ITEMS = ("value_added", "exports", "imports", "outflow", "inflow")
+
+
+def _io_source_rank(source_id: str) -> int:
+    for i, key in enumerate(IO_SOURCE_PREFERENCE):
+        if key in source_id:
+            return i
+    return len(IO_SOURCE_PREFERENCE)
+
+
+def _one_io_source_per_province(df: pd.DataFrame) -> pd.DataFrame:
+    """Wide table (one row per province) whose numbers all come from ONE source.
+
+    For each province the first source in :data:`IO_SOURCE_PREFERENCE` that prints the whole
+    foreign/domestic split is used; where none does, the first source with value added (the split
+    stays missing). Sources are never mixed within a province-year.
+    """
+    rows = []
+    for geo, g in df.groupby("geo_code", sort=True):
+        cands = sorted(g["source_id"].unique(), key=lambda s: (_io_source_rank(s), s))
+        wide = {s: g[g["source_id"] == s].set_index("item")["value"] for s in cands}
+        full = [s for s in cands if all(k in wide[s].index for k in _SPLIT_ITEMS)]
+        with_va = [s for s in cands if "value_added" in wide[s].index]
+        chosen = (full or with_va or cands)[0]
+        r = {k: wide[chosen].get(k, float("nan")) for k in IO_SERIES}
+        r.update(geo_code=geo, source_id=chosen,
+                 vintage=g.loc[g["source_id"] == chosen, "vintage"].iloc[0])
+        rows.append(r)
+    return pd.DataFrame(rows)
+
+
 def io_split(year: int, data_dir: Path | None = None) -> pd.DataFrame:
     """Foreign (exports - imports) and domestic (outflow - inflow to other provinces) net outflow, IO tables.
 
@@ -367,13 +401,7 @@ def io_split(year: int, data_dir: Path | None = None) -> pd.DataFrame:
     df = df[df["year"] == year]
     if df.empty:
         raise DecompositionError(f"no input-output table for {year} in data/ (IO benchmark years: 2002, 2007, 2012, 2017)")
-    w = df.pivot_table(index="geo_code", columns="item", values="value", aggfunc="first")
-    for k in IO_SERIES:
-        if k not in w.columns:
-            w[k] = float("nan")
-    srcs = df.groupby("geo_code").agg(source_id=("source_id", lambda s: ", ".join(sorted(set(s)))),
-                                      vintage=("vintage", lambda s: ", ".join(sorted(set(s)))))
-    w = w.join(srcs).reset_index()
+    w = _one_io_source_per_province(df)
     w["foreign_net"] = w["exports"] - w["imports"]
     w["domestic_net"] = w["outflow"] - w["inflow"]
     split_total = w["foreign_net"] + w["domestic_net"]

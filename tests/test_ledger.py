@@ -55,29 +55,41 @@ def _per_year(led, cid):
 
 
 @needs_provincial
-def test_c1_coastal_surplus_contradicted_in_measured_years(led):
-    """NBS CSY tables 2007/2008 (29 provinces): 12 and 13 provinces with a positive net outflow."""
+def test_c1_surplus_coastal_but_not_confined_to_seven_or_eight(led):
+    """CSY 2007/2008 (29 provinces) and IO 2002/2012/2017: coastal share of the surplus, and how many in surplus."""
     r = led.loc["C1"]
-    assert r["verdict"] == CONTRADICTED
-    assert r["coverage"]["years_measured"] == [2007, 2008]
+    assert r["verdict"] == PARTLY
+    assert r["coverage"]["years_measured"] == [2002, 2007, 2008, 2012, 2017]
     py = _per_year(led, "C1")
+    assert py[2007]["measure"] == "net outflow of goods and services"          # the annual tables win where they cover
+    assert py[2012]["measure"].startswith("IO table")
     assert py[2007]["surplus_provinces"] == 12 and py[2007]["provinces_measured"] == 29
     assert py[2007]["non_coastal_in_surplus"] == ["Heilongjiang", "Hubei"]
-    assert py[2008]["surplus_provinces"] == 13
     assert py[2008]["non_coastal_in_surplus"] == ["Beijing", "Heilongjiang", "Hubei"]
+    assert py[2007]["coastal_share_of_surpluses"] == pytest.approx(0.9557, abs=1e-4)
+    assert py[2002]["coastal_share_of_surpluses"] == pytest.approx(0.8755, abs=1e-4)
+    assert py[2017]["surplus_provinces"] == 7 and py[2017]["non_coastal_in_surplus"] == ["Anhui", "Beijing", "Jiangxi"]
+    # the foreign-only caveat: in 2017 most provinces export more abroad than they import
+    assert py[2017]["foreign_surplus_provinces_io"] == 19 and py[2017]["foreign_split_provinces_io"] == 31
+    assert py[2007]["foreign_surplus_provinces_io"] is None        # 2007 tables do not split (Guangdong only)
+    assert "'concentrated on the coast': partly supported" in r["detail"]
+    assert "'from seven or eight coastal provinces only': contradicted" in r["detail"]
     assert "other provinces" in r["detail"]          # the measure's caveat is stated
 
 
 @needs_provincial
-def test_c2_sustained_but_not_deep_at_minus_5(led):
+def test_c2_sustained_but_deep_only_in_io_years(led):
     r = led.loc["C2"]
     assert r["verdict"] == PARTLY
     py = _per_year(led, "C2")
     assert py[2007]["share_in_deficit"] == pytest.approx(16 / 18)
     assert py[2008]["share_in_deficit"] == pytest.approx(15 / 18)
+    assert py[2002]["share_in_deficit"] == pytest.approx(13 / 19)
     assert py[2007]["median_pct_grp"] == pytest.approx(-4.74, abs=0.01)
     assert py[2008]["median_pct_grp"] == pytest.approx(-4.78, abs=0.01)
-    assert "'sustained (most provinces in deficit)' part holds" in r["detail"]
+    assert py[2012]["median_pct_grp"] == pytest.approx(-13.35, abs=0.01)
+    assert "'sustained (most provinces in deficit)': partly supported" in r["detail"]
+    assert "'relatively deep (median balance at or below the threshold)': contradicted" in r["detail"]
 
 
 @needs_provincial
@@ -88,18 +100,22 @@ def test_c3_poorest_interior_deficits(led):
     assert py[2007]["poorest"] == ["Guizhou", "Yunnan", "Gansu", "Tibet", "Anhui", "Guangxi"]
     assert py[2007]["share_extreme"] == pytest.approx(1 / 3)
     assert py[2008]["share_extreme"] == pytest.approx(0.5)
+    assert py[2012]["share_extreme"] == pytest.approx(4 / 6)
     assert py[2007]["median_poorest_pct_grp"] == pytest.approx(-13.15, abs=0.01)
     assert py[2008]["median_poorest_pct_grp"] < py[2008]["median_other_interior_pct_grp"]
+    assert "holds in 2008, 2012, 2017; fails in 2002, 2007" in r["detail"]
 
 
 @needs_provincial
-def test_c4_deltas_hold_two_thirds_of_surpluses(led):
+def test_c4_deltas_hold_most_of_the_surplus_except_2017(led):
     r = led.loc["C4"]
-    assert r["verdict"] == PARTLY                     # holds, but only 2 of 20 years measured
+    assert r["verdict"] == PARTLY
     py = _per_year(led, "C4")
     assert py[2007]["delta_share_of_surpluses"] == pytest.approx(0.689, abs=0.001)
     assert py[2008]["delta_share_of_surpluses"] == pytest.approx(0.687, abs=0.001)
     assert py[2007]["delta_balance_100m_cny"] == pytest.approx(9541.75, abs=0.01)
+    assert py[2012]["delta_share_of_surpluses"] == pytest.approx(0.9585, abs=0.001)
+    assert py[2017]["delta_share_of_surpluses"] == pytest.approx(0.3602, abs=0.001)
 
 
 @pytest.mark.skipif(HAVE_PROVINCIAL, reason="provincial tables present: see the tests above")

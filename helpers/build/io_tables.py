@@ -456,9 +456,11 @@ def _source(src: Path, ed: Edition, tables: list[IOTable]) -> Source:
         publisher="Provincial statistics bureaus and NBS, compiled by the data-sharing site 皮皮侠",
         table=f"中国31省区市42部门投入产出表1997-2017皮皮侠/{y}年各省份投入产出表, 万元; {scope}",
         address=f"https://github.com/common2016/CHNIO/tree/{COMMIT}/data-raw/中国31省区市42部门投入产出表1997-2017皮皮侠",
-        raw_files=files, vintage=vintage(ed), licence=LICENCE, trust=trust, secondary=True, via=VIA + " from 皮皮侠",
-        notes=notes + " A compilation one step removed from the bureaus' publications (cells carry reprocessed "
-                      "decimals). Stored in 亿元 (万元 / 10,000).")
+        raw_files=files, vintage=vintage(ed), licence=LICENCE, trust=trust, secondary=False, via=VIA + " from 皮皮侠",
+        notes=notes + " A compilation of the bureaus' official tables, one step removed from their publications "
+                      "(cells carry reprocessed decimals); not marked secondary because its numbers are the official "
+                      "tables' (they equal the bureau files where both exist, up to rounding), but its trust is "
+                      "the PROVENANCE rating. Stored in 亿元 (万元 / 10,000).")
 
 
 def vintage(ed: Edition) -> str:
