@@ -207,7 +207,7 @@ def ensure_bundle(force: bool = False) -> Path:
 
 # --------------------------------------------------------------------------- build
 def build(out: Path | str | None = None, *, teacher: bool = False, execute: bool = True,
-          sync: bool = True, quiet: bool = False) -> int:
+          sync: bool = True, quiet: bool = False, jobs: int = 1) -> int:
     """Build the HTML book into ``out/html`` with -W -n --keep-going. Returns the exit status."""
     from jupyter_book.sphinx import build_sphinx
 
@@ -233,7 +233,7 @@ def build(out: Path | str | None = None, *, teacher: bool = False, execute: bool
     t0 = time.perf_counter()
     res = build_sphinx(ROOT, out / "html", noconfig=True, path_config=str(CONFIG), confoverrides=overrides,
                        builder="html", warningiserror=True, keep_going=True, freshenv=True,
-                       doctreedir=out / ".doctrees", quiet=quiet)
+                       doctreedir=out / ".doctrees", quiet=quiet, jobs=jobs)
     status = res if isinstance(res, int) else 1
     print(f"build {'succeeded' if status == 0 else 'FAILED'} in {time.perf_counter() - t0:.1f} s", flush=True)
     return status

@@ -281,7 +281,7 @@ def coverage_overview(rows: pd.DataFrame, *, title: str, source: str, alt: str |
     for table, d in df.groupby("table", sort=False):
         order = list(dict.fromkeys(d["label"]))
         x = _alt.X("year:O", title="Year", scale=_alt.Scale(domain=years), axis=_alt.Axis(labelAngle=-90))
-        y = _alt.Y("label:N", title=None, sort=order, axis=_alt.Axis(labelLimit=360))
+        y = _alt.Y("label:N", title=None, sort=order, axis=_alt.Axis(labelLimit=300))
         d = d.drop(columns="table")
         have = _alt.Chart(d[d["present"] > 0]).mark_rect(stroke="white", strokeWidth=0.5).encode(
             x=x, y=y, color=color,
@@ -291,7 +291,8 @@ def coverage_overview(rows: pd.DataFrame, *, title: str, source: str, alt: str |
             layers.append(_alt.Chart(d[d["present"] == 0]).mark_rect(
                 color=MISSING_COLOR, stroke="white", strokeWidth=0.5).encode(
                 x=x, y=y, opacity=gap_legend, tooltip=["label:N", "year:O", "status:N"]))
-        panel = _alt.layer(*layers).properties(width={"step": 11}, height={"step": 13})
+        step = 11 if len(years) <= 40 else 8  # long national spans stay within the page width
+        panel = _alt.layer(*layers).properties(width={"step": step}, height={"step": 13})
         if table:
             panel = panel.properties(title=_alt.TitleParams(str(table), fontSize=13, anchor="start"))
         panels.append(panel)

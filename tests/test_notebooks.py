@@ -22,13 +22,17 @@ DIFF_IGNORE = (
     "/cells/*/outputs/*/execution_count",
     "/cells/*/outputs/*/metadata",
     "/cells/*/outputs/*/data/application/vnd.jupyter.widget-view+json",
+    "/cells/*/outputs/*/data/image/svg+xml",   # same SVG as in text/html, checked via the chart id
 )
 _HTML = "/cells/*/outputs/*/data/text/html"
 _PLAIN = "/cells/*/outputs/*/data/text/plain"
+# A chart (helpers.charts) is compared by its id, a hash of its whole spec (data included), plus its
+# alt text; the bulky inline spec and base64 SVG are blanked (the SVG is a pure function of the
+# spec) so a changed chart gives a short diff instead of a character diff of a megabyte.
 DIFF_REPLACE = (
-    (_HTML, r"chart-[0-9a-f]{16}", "chart-ID"),              # helpers.charts ids (spec hash)
-    (_HTML, r"T_[0-9a-f]{5,}", "T_ID"),                      # pandas Styler table ids
-    (_HTML, r"altair-viz-[0-9a-f]+", "altair-viz-ID"),
+    (_HTML, r"base64,[A-Za-z0-9+/=]+", "base64,SVG"),
+    (_HTML, r"spec=\{.*?\};function draw", "spec=SPEC;function draw"),
+    (_HTML, r"T_[0-9a-f]{5}(?=[_\"])", "T_ID"),                 # pandas Styler table ids
     (_PLAIN, r"at 0x[0-9a-f]+", "at 0xID"),                  # object reprs
 )
 
