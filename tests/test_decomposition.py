@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from helpers import data, decomposition as dec, provinces
+from synthetic import write_export
 
 
 def _need(series: str):
@@ -185,13 +186,6 @@ def test_qinghai_series_20_years_and_identity():
 
 
 # ------------------------------------------------------------------ a reader's export flows in
-def _write_export(path, indicator, years, value_of):
-    lines = ["数据库：分省年度数据", f"指标：{indicator}(亿元)", "时间：测试",
-             "地区," + ",".join(f"{y}年" for y in years)]
-    for p in provinces.PROVINCES:
-        lines.append(p.full_name_zh + "," + ",".join(str(value_of(p, y)) for y in years))
-    lines += ["注：合成测试数据 (synthetic test data).", "数据来源：国家统计局"]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def test_reader_nbs_export_flows_in_and_ranks_first(tmp_path):
@@ -202,8 +196,8 @@ def test_reader_nbs_export_flows_in_and_ranks_first(tmp_path):
     years = [2007, 2010, 2015]
     surplus = set(provinces.COASTAL_SETS["pearl_yangtze_4"])
     nx, gr = tmp_path / "nx.csv", tmp_path / "grp.csv"
-    _write_export(nx, "货物和服务净流出", years, lambda p, y: 100 if p.code in surplus else -50)
-    _write_export(gr, "支出法地区生产总值", years, lambda p, y: 1000)
+    write_export(nx, "货物和服务净流出", "亿元", years, lambda p, y: 100 if p.code in surplus else -50)
+    write_export(gr, "支出法地区生产总值", "亿元", years, lambda p, y: 1000)
     nbs_export.add(nx, vintage="synthetic NBS 2025", data_dir=d)
     nbs_export.add(gr, vintage="synthetic NBS 2025", data_dir=d)
 

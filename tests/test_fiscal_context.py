@@ -4,6 +4,7 @@ import shutil
 import pytest
 
 from helpers import data, fiscal_context as fc, nbs_export, provinces
+from synthetic import write_export
 
 pytestmark = pytest.mark.skipif(
     not {"national_nbs", "provincial_fiscal"} <= set(data.tables() if (data.paths.DATA / "datapackage.json").exists() else []),
@@ -61,20 +62,13 @@ def test_no_transfer_or_revenue_panel_and_what_would_settle_it():
     assert "中央对地方转移支付" in text and "地方财政一般预算收入" in text
 
 
-def _write_export(path, indicator, unit, years, value_of):
-    lines = ["数据库：分省年度数据", f"指标：{indicator}({unit})", "时间：测试",
-             "地区," + ",".join(f"{y}年" for y in years)]
-    for p in provinces.PROVINCES:
-        lines.append(p.full_name_zh + "," + ",".join(str(value_of(p, y)) for y in years))
-    lines += ["注：合成测试数据 (synthetic test data).", "数据来源：国家统计局"]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def test_reader_revenue_export_makes_the_gap_measurable(tmp_path):
     d = tmp_path / "data"
     shutil.copytree(data.paths.DATA, d)
     f = tmp_path / "revenue.csv"
-    _write_export(f, "地方财政一般预算收入", "亿元", [2010, 2011], lambda p, y: 100 + int(p.code[:2]))
+    write_export(f, "地方财政一般预算收入", "亿元", [2010, 2011], lambda p, y: 100 + int(p.code[:2]))
     nbs_export.add(f, vintage="synthetic test", data_dir=d)
     assert fc.transfer_data_available(d)["local_budget_revenue"] == [2010, 2011]
     gap = fc.fiscal_gap_vs_balance(d)

@@ -10,6 +10,7 @@ import yaml
 
 from helpers import data, ledger, provinces
 from helpers.ledger import CONTRADICTED, NOT_TESTABLE, PARTLY, SUPPORTED
+from synthetic import write_export
 
 BUILT = (data.paths.DATA / "datapackage.json").exists()
 pytestmark = pytest.mark.skipif(not BUILT, reason="data/ not built")
@@ -175,13 +176,6 @@ def test_c8_not_testable_without_revenue_or_transfers(led):
 
 # ------------------------------------------------------------------ a reader's export makes claims testable
 
-def _write_export(path, indicator, unit, years, value_of):
-    lines = ["数据库：分省年度数据", f"指标：{indicator}({unit})", "时间：测试",
-             "地区," + ",".join(f"{y}年" for y in years)]
-    for p in provinces.PROVINCES:
-        lines.append(p.full_name_zh + "," + ",".join(str(value_of(p, y)) for y in years))
-    lines += ["注：合成测试数据 (synthetic test data).", "数据来源：国家统计局"]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 SURPLUS_8 = {"440000", "320000", "330000", "310000", "350000", "370000", "120000", "210000"}
@@ -198,8 +192,8 @@ def _add_trade(d, tmp_path, surplus: set[str], vintage: str):
     from helpers import nbs_export
     years = list(range(2000, 2020))
     ex, im = tmp_path / f"ex_{vintage}.csv", tmp_path / f"im_{vintage}.csv"
-    _write_export(ex, "经营单位所在地出口总额", "千美元", years, lambda p, y: 2_000_000 if p.code in surplus else 1_000_000)
-    _write_export(im, "经营单位所在地进口总额", "千美元", years, lambda p, y: 1_000_000 if p.code in surplus else 2_000_000)
+    write_export(ex, "经营单位所在地出口总额", "千美元", years, lambda p, y: 2_000_000 if p.code in surplus else 1_000_000)
+    write_export(im, "经营单位所在地进口总额", "千美元", years, lambda p, y: 1_000_000 if p.code in surplus else 2_000_000)
     nbs_export.add(ex, vintage=vintage, data_dir=d)
     nbs_export.add(im, vintage=vintage, data_dir=d)
 
@@ -240,7 +234,7 @@ def test_c8_becomes_testable_with_a_reader_revenue_export(data_copy, tmp_path):
     from helpers import nbs_export
     f = tmp_path / "revenue.csv"
     years = [2006, 2007, 2008, 2010]
-    _write_export(f, "地方财政一般预算收入", "亿元", years, lambda p, y: 100)
+    write_export(f, "地方财政一般预算收入", "亿元", years, lambda p, y: 100)
     nbs_export.add(f, vintage="synthetic revenue", data_dir=data_copy)
     c8 = ledger.evaluate(data_dir=data_copy).set_index("claim").loc["C8"]
     assert c8["figures"]["revenue_panel_years"] == years
