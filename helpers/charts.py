@@ -26,6 +26,8 @@ stay under 1.5 MB.
 """
 from __future__ import annotations
 
+import re
+
 import base64
 import hashlib
 import html
@@ -175,11 +177,23 @@ def finish(chart: alt.TopLevelMixin, title: str, source: str, alt: str, *,
     """
     if not title or not source or not alt:
         raise ValueError("finish() needs a title, a source note and alt text")
-    subtitle = [f"Source: {source}"] + ([note] if note else [])
+    subtitle = [f"Source: {readable_source(source)}"] + ([note] if note else [])
     if y_unit or x_unit:
         chart = _with_units(chart, y_unit, x_unit)
     import altair as _alt
     return chart.properties(title=_alt.TitleParams(text=title, subtitle=subtitle), description=alt)
+
+
+def readable_source(source: str) -> str:
+    """Spell out source ids from data/datapackage.json: 'nbs_csy2008_t2_21' -> 'China Statistical
+    Yearbook 2008 (English), table 2-21 [nbs_csy2008_t2_21]'. Other text is left as it is."""
+    try:
+        from . import data
+        tables = {s["name"]: s.get("table", "") for s in data.manifest()["sources"]}
+    except (FileNotFoundError, KeyError, ValueError):
+        return source
+    parts = re.split(r"(; |, )", source)
+    return "".join(f"{tables[p].split(';')[0]} [{p}]" if p in tables and tables[p] else p for p in parts)
 
 
 def _with_units(chart, y_unit, x_unit):
