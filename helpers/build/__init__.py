@@ -38,12 +38,7 @@ def collect(src: Path, only: list[str] | None = None) -> list[Table]:
     for modname in BUILDERS:
         if only and modname.rsplit(".", 1)[-1] not in only:
             continue
-        try:
-            mod = importlib.import_module(modname)
-        except ModuleNotFoundError as exc:
-            if exc.name == modname:
-                continue  # topic not written yet
-            raise
+        mod = importlib.import_module(modname)
         tables.extend(mod.build(src))
     names = [t.name for t in tables]
     dups = {n for n in names if names.count(n) > 1}
