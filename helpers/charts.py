@@ -197,31 +197,40 @@ def readable_source(source: str) -> str:
 
 
 def _with_units(chart, y_unit, x_unit):
+    """Append units to the x/y axis titles. In a layered chart only the first layer that encodes a
+    channel names its axis; the others' titles are silenced, so a helper layer (a zero rule, labels)
+    does not add ", zero" to the axis title."""
     U = alt.Undefined
 
-    def patch(enc, channel, unit):
+    def patch(enc, channel, unit, first):
         ch = getattr(enc, channel, U)
         if ch is U or ch is None or unit is None or isinstance(ch, (str, dict)):
-            return
+            return False
         kw = getattr(ch, "_kwds", {})
         t = kw.get("title", U)
+        if not first:
+            if t is U:
+                ch.title = None
+            return True
         if t is U or t is None:
             sh = kw.get("shorthand", U)
             f = kw.get("field", U)
             t = sh.split(":")[0] if isinstance(sh, str) else (f if isinstance(f, str) else "")
         ch.title = f"{t} ({unit})" if t else unit
+        return True
 
     targets = [chart] + list(getattr(chart, "layer", None) or [])
+    done = {"x": False, "y": False}
     for c in targets:
         enc = getattr(c, "encoding", U)
         if enc is U or enc is None:
             continue
-        patch(enc, "y", y_unit)
-        patch(enc, "x", x_unit)
+        for channel, unit in (("y", y_unit), ("x", x_unit)):
+            if patch(enc, channel, unit, not done[channel]):
+                done[channel] = True
     return chart
 
 
-# --------------------------------------------------------------------------- helpers
 def province_order() -> list[str]:
     """Province English names ordered by NBS region (East, Central, West, Northeast), then code."""
     t = provinces.table()
