@@ -308,15 +308,21 @@ def _coverage(covered: list[int], window: tuple[int, int]) -> dict:
 
 # ----------------------------------------------------------------------------- rules
 
+def _coastal_setup(claim: dict, data_dir: Path | None):
+    """Parameters, window, coverage threshold, coastal set, balance panel and measured years for C1/C2."""
+    p = _params(claim)
+    win = _window(claim)
+    min_prov = int(p.get("min_provinces", 28))
+    panel = province_year_balances(data_dir, min_prov)
+    return (p, win, float(p.get("min_coverage", 0.5)),
+            set(provinces.COASTAL_SETS[p.get("coastal_set", "sea_coast_11")]),
+            panel, covered_years(panel, win, min_prov))
+
+
 @rule("C1")
 def _c1(claim: dict, data_dir: Path | None) -> Result:
     """Two parts judged apart: the surplus is coastal ("concentration") and it comes from 7-8 provinces ("count")."""
-    p = _params(claim)
-    win = _window(claim)
-    mincov = float(p.get("min_coverage", 0.5))
-    coastal = set(provinces.COASTAL_SETS[p.get("coastal_set", "sea_coast_11")])
-    panel = province_year_balances(data_dir, int(p.get("min_provinces", 28)))
-    years = covered_years(panel, win, int(p.get("min_provinces", 28)))
+    p, win, mincov, coastal, panel, years = _coastal_setup(claim, data_dir)
     conc, count, per_year = {}, {}, []
     for y in years:
         g = panel[panel["year"] == y]
@@ -348,12 +354,7 @@ def _c1(claim: dict, data_dir: Path | None) -> Result:
 @rule("C2")
 def _c2(claim: dict, data_dir: Path | None) -> Result:
     """Two parts judged apart: "sustained" (share in deficit) and "relatively deep" (median % GRP)."""
-    p = _params(claim)
-    win = _window(claim)
-    mincov = float(p.get("min_coverage", 0.5))
-    coastal = set(provinces.COASTAL_SETS[p.get("coastal_set", "sea_coast_11")])
-    panel = province_year_balances(data_dir, int(p.get("min_provinces", 28)))
-    years = covered_years(panel, win, int(p.get("min_provinces", 28)))
+    p, win, mincov, coastal, panel, years = _coastal_setup(claim, data_dir)
     sustained, deep, per_year = {}, {}, []
     for y in years:
         g = panel[(panel["year"] == y) & ~panel["geo_code"].isin(coastal)]
