@@ -13,7 +13,7 @@ def _need(series: str):
     try:
         data.series(series)
     except data.UnknownTableError:
-        pytest.skip(f"no table in data/ has {series!r} yet (built by helpers.build.accounts / io_tables)")
+        pytest.fail(f"no table in data/ has {series!r}: run `make data`")
 
 
 @pytest.fixture(scope="module")

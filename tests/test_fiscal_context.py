@@ -6,9 +6,6 @@ import pytest
 from helpers import data, fiscal_context as fc, nbs_export, provinces
 from synthetic import write_export
 
-pytestmark = pytest.mark.skipif(
-    not {"national_nbs", "provincial_fiscal"} <= set(data.tables() if (data.paths.DATA / "datapackage.json").exists() else []),
-    reason="fiscal tables not built")
 
 
 def test_1994_break_matches_provenance():

@@ -5,8 +5,6 @@ import pytest
 
 from helpers import data, national
 
-pytestmark = pytest.mark.skipif("national_bop" not in (data.tables() if (data.paths.DATA / "datapackage.json").exists() else []),
-                                reason="national tables not built")
 
 
 def test_annual_spot_values_from_provenance():

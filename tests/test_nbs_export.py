@@ -151,8 +151,6 @@ def test_units_chinese_and_english():
 
 @pytest.fixture
 def data_copy(tmp_path):
-    if not (data.paths.DATA / "datapackage.json").exists():
-        pytest.skip("data/ not built")
     d = tmp_path / "data"
     shutil.copytree(data.paths.DATA, d)
     return d
