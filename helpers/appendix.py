@@ -72,6 +72,7 @@ def resources(data_dir: Path | None = None) -> pd.DataFrame:
     return df
 
 
+@data.cached_on_data
 def series_table(data_dir: Path | None = None) -> pd.DataFrame:
     """Every series with unit, years, frequency, provinces covered, source and vintage."""
     cat = data.series_catalogue(data_dir)

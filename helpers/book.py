@@ -8,8 +8,10 @@ Command line::
     python -m helpers.book bundle                     # (re)write book/_static/vega-bundle.js
 
 ``build`` always runs Sphinx with ``-W -n --keep-going`` (warnings, broken references and
-failing cells fail the build) and re-executes every notebook (``execute_notebooks: force``), so
-a table added to ``data/`` flows into every chapter. The HTML goes to ``DIR/html``
+failing cells fail the build) and re-executes every chapter first (:mod:`helpers.execute`:
+warm kernels in parallel, outputs written to a copy of book/ under OUT/src that Sphinx
+renders), so a table added to ``data/`` flows into every chapter. ``execute`` stores fresh
+outputs in the notebooks themselves (the tests compare them with a run in a kernel of its own). The HTML goes to ``DIR/html``
 (default ``_build/html``). ``--teacher`` (or ``BOOK_TEACHER=1``) shows exercise solutions.
 
 The table of contents is :data:`PLAN`: a page is listed in ``_toc.yml`` once its file exists in
@@ -19,8 +21,10 @@ exists too. To add a chapter, add its stem to :data:`PLAN`; ``build`` rewrites `
 from __future__ import annotations
 
 import argparse
+import copy
 import os
 import re
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -101,8 +105,24 @@ def _links(path: Path) -> tuple[set[str], bool]:
     return docs, bool(_TERM_ROLE.search(text))
 
 
+_PLAN_CACHE: dict = {}
+
+
 def effective_plan() -> tuple[dict, list[tuple[str, str]]]:
     """The toc for the pages that exist now, and the planned pages held back (with why)."""
+    key = []
+    for s in _planned():  # recomputed when a planned page appears, goes or changes
+        f = _file_of(s)
+        key.append((s, f.stat().st_mtime_ns if f else None))
+    key = (repr(PLAN), tuple(key))
+    if key not in _PLAN_CACHE:
+        _PLAN_CACHE.clear()
+        _PLAN_CACHE[key] = _effective_plan()
+    toc, held = _PLAN_CACHE[key]
+    return copy.deepcopy(toc), list(held)
+
+
+def _effective_plan() -> tuple[dict, list[tuple[str, str]]]:
     planned = set(_planned())
     present = {s for s in planned if _file_of(s)}
     held: dict[str, str] = {s: "file not written yet" for s in planned - present}
@@ -226,12 +246,32 @@ def build(out: Path | str | None = None, *, teacher: bool = False, execute: bool
     overrides = {"external_toc_path": toc_path.as_posix(), "nitpicky": True, "latex_individualpages": False}
     if teacher:
         overrides["hide_solutions"] = False
-    if not execute:
-        overrides["nb_execution_mode"] = "off"
+    # Sphinx never runs a kernel itself: either the stored outputs are used as they are, or every
+    # chapter is run first (helpers.execute: warm kernels in parallel) into a copy of book/
+    # under OUT/src, which Sphinx then renders. The repository's notebooks are not touched.
+    overrides["nb_execution_mode"] = "off"
     print(f"building the book into {out / 'html'} ({'teacher' if teacher else 'student'} version, "
           f"{'executing notebooks' if execute else 'stored outputs'}, sphinx {SPHINX_FLAGS})", flush=True)
     t0 = time.perf_counter()
-    res = build_sphinx(ROOT, out / "html", noconfig=True, path_config=str(CONFIG), confoverrides=overrides,
+    srcdir = ROOT
+    if execute:
+        from . import execute as nbexec
+        srcdir = out / "src"
+        if srcdir.exists():
+            shutil.rmtree(srcdir)
+        notebooks = chapter_notebooks()
+        shutil.copytree(BOOK, srcdir / "book", ignore=shutil.ignore_patterns(
+            ".ipynb_checkpoints", "__pycache__", *(p.name for p in notebooks)))
+        shutil.copytree(paths.DATA, srcdir / "data")  # the data appendix offers data/ files for download
+        try:
+            runs = nbexec.run(notebooks, write_to=srcdir / "book", timeout=NB_TIMEOUT)
+        except nbexec.NotebookError as e:
+            print(f"build FAILED: {e}", file=sys.stderr, flush=True)
+            return 1
+        kernels = len({r.worker for r in runs})
+        print(f"executed {len(runs)} notebooks in {time.perf_counter() - t0:.1f} s on {kernels} kernel(s): "
+              + ", ".join(f"{r.path.stem} {r.seconds:.1f} s" for r in runs), flush=True)
+    res = build_sphinx(srcdir, out / "html", noconfig=True, path_config=str(CONFIG), confoverrides=overrides,
                        builder="html", warningiserror=True, keep_going=True, freshenv=True,
                        doctreedir=out / ".doctrees", quiet=quiet, jobs=jobs)
     status = res if isinstance(res, int) else 1
@@ -278,11 +318,17 @@ def main(argv: list[str] | None = None) -> int:
         teacher = args.teacher or os.environ.get("BOOK_TEACHER", "") not in ("", "0")
         return build(args.out, teacher=teacher, execute=not args.no_execute)
     if args.cmd == "execute":
+        from . import execute as nbexec
         nbs = [Path(n) for n in args.notebooks] or chapter_notebooks()
-        for nb in nbs:
-            t0 = time.perf_counter()
-            execute_notebook(nb)
-            print(f"executed {nb} in {time.perf_counter() - t0:.1f} s")
+        t0 = time.perf_counter()
+        try:
+            runs = nbexec.run(nbs, in_place=True, timeout=NB_TIMEOUT)
+        except nbexec.NotebookError as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 1
+        for r in runs:
+            print(f"executed {r.path.relative_to(ROOT)} in {r.seconds:.1f} s (kernel {r.worker})")
+        print(f"{len(runs)} notebooks in {time.perf_counter() - t0:.1f} s")
         return 0
     if args.cmd == "toc":
         print("updated _toc.yml" if sync_toc() else "_toc.yml up to date")

@@ -92,6 +92,7 @@ def location_vs_destination_summary(df: pd.DataFrame | None = None, data_dir: Pa
 
 
 # --------------------------------------------------------------------------- 2. net outflow is not foreign
+@data.cached_on_data
 def net_outflow_vs_foreign(years: tuple[int, ...] = (2007, 2012, 2017), data_dir: Path | None = None) -> pd.DataFrame:
     """IO benchmark tables: the foreign and domestic parts of each province's net outflow.
 

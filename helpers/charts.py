@@ -108,9 +108,33 @@ def chart_id(spec: dict) -> str:
     return "chart-" + hashlib.sha256(_spec_json(spec).encode("utf-8")).hexdigest()[:16]
 
 
+_SVG_ID = re.compile(r'id="((?:gradient|clip|pattern)_?)(\d+)"')
+
+
+def _renumber_ids(svg: str) -> str:
+    """Number the SVG's internal ids (gradients, clip paths) from 0 in each chart.
+
+    vega counts them per process, so the same chart would otherwise get ``gradient_3`` after
+    three other charts and ``gradient_0`` on its own: its SVG must not depend on what ran before.
+    """
+    found = list(dict.fromkeys(m.group(0)[4:-1] for m in _SVG_ID.finditer(svg)))
+    if not found:
+        return svg
+    counters: dict = {}
+    mapping = {}
+    for old in found:
+        prefix = _SVG_ID.match(f'id="{old}"').group(1)
+        mapping[old] = f"{prefix}{counters.setdefault(prefix, 0)}"
+        counters[prefix] += 1
+    if all(k == v for k, v in mapping.items()):
+        return svg
+    pattern = re.compile(r'(id="|#)(' + "|".join(re.escape(k) for k in sorted(mapping, key=len, reverse=True)) + r')(?=["\)])')
+    return pattern.sub(lambda m: m.group(1) + mapping[m.group(2)], svg)
+
+
 def static_svg(spec: dict) -> str:
     """The chart as a static SVG string (vl-convert; no browser, no network)."""
-    return vl_convert.vegalite_to_svg(spec, vl_version=VL_VERSION)
+    return _renumber_ids(vl_convert.vegalite_to_svg(spec, vl_version=VL_VERSION))
 
 
 def alt_text(spec: dict) -> str:
@@ -301,10 +325,19 @@ def coverage_overview(rows: pd.DataFrame, *, title: str, source: str, alt: str |
     gap_legend = _alt.Opacity("status:N", title="Gap", legend=_alt.Legend(symbolOpacity=1),
                               scale=_alt.Scale(domain=[MISSING_LABEL], range=[1]))
     panels = []
-    for table, d in df.groupby("table", sort=False):
+    groups = list(df.groupby("table", sort=False))
+    for i, (table, d) in enumerate(groups):
         order = list(dict.fromkeys(d["label"]))
-        x = _alt.X("year:O", title="Year", scale=_alt.Scale(domain=years), axis=_alt.Axis(labelAngle=-90))
-        y = _alt.Y("label:N", title=None, sort=order, axis=_alt.Axis(labelLimit=300))
+        # Year labels every 5 years on the first panel (at the top) and the last (at the bottom,
+        # with the axis title); the panels between repeat only the decades. Every panel shares
+        # the same year columns, so the grid lines up; and 76 labels x 10 panels would make the
+        # static SVG three times larger and slower to draw.
+        first, last = i == 0, i == len(groups) - 1
+        step_years = 5 if (first or last) else 10
+        axis = _alt.Axis(labelAngle=-90, values=[y for y in years if y % step_years == 0],
+                         orient="top" if first and not last else "bottom")
+        x = _alt.X("year:O", title="Year" if last else None, scale=_alt.Scale(domain=years), axis=axis)
+        y = _alt.Y("label:N", title=None, sort=order, axis=_alt.Axis(labelLimit=300, minExtent=300))  # panels line up
         d = d.drop(columns="table")
         have = _alt.Chart(d[d["present"] > 0]).mark_rect(stroke="white", strokeWidth=0.5).encode(
             x=x, y=y, color=color,

@@ -22,6 +22,7 @@ def _is_provincial(df: pd.DataFrame) -> bool:
     return bool((df["geo_code"] != NATIONAL).any())
 
 
+@data.cached_on_data
 def series_year_counts(table: str, data_dir: Path | None = None, *, merge_identical: bool = True) -> pd.DataFrame:
     """One row per (series line, year) in a table's span: how many units have a value.
 
@@ -64,6 +65,7 @@ def series_year_counts(table: str, data_dir: Path | None = None, *, merge_identi
     return res.drop_duplicates(["label", "year"]).reset_index(drop=True)
 
 
+@data.cached_on_data
 def table_summary(data_dir: Path | None = None) -> pd.DataFrame:
     """One row per table: level, series, sources, years, observations, gaps within spans."""
     rows = []

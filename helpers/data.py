@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import inspect
 import json
 import sys
 from pathlib import Path
@@ -41,6 +42,62 @@ def manifest(data_dir: Path | None = None) -> dict:
     if not p.exists():
         raise FileNotFoundError(f"{p} not found: run `make data` (needs ../shared/sources)")
     return _manifest_cached(str(p), p.stat().st_mtime)
+
+
+def fingerprint(data_dir: Path | None = None) -> tuple:
+    """What identifies the current contents of ``data/``: path, size and mtime of the manifest
+    and of every table it lists. Results cached with :func:`cached_on_data` are recomputed as
+    soon as any of them changes (a rebuilt table, a reader's ``add``)."""
+    base = Path(data_dir) if data_dir else paths.DATA
+    m = base / "datapackage.json"
+    files = [m] + [base / r["path"] for r in manifest(data_dir)["resources"]]
+    out = []
+    for f in files:
+        try:
+            st = f.stat()
+            out.append((str(f), st.st_size, st.st_mtime_ns))
+        except FileNotFoundError:
+            out.append((str(f), None, None))
+    return tuple(out)
+
+
+def _copy(value):
+    if isinstance(value, (pd.DataFrame, pd.Series)):
+        return value.copy()
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
+
+
+def cached_on_data(fn):
+    """Memoise a function of ``data/`` (keyword ``data_dir``) on its arguments and :func:`fingerprint`.
+
+    Callers get a copy of the cached frame/dict, so they may modify it freely. The chapters call
+    the same look-ups (exchange rates, coverage counts) many times; this keeps each at one
+    computation per process while ``data/`` is unchanged.
+    """
+    store: dict = {}
+    sig = inspect.signature(fn)
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        bound = sig.bind(*args, **kwargs)
+        bound.apply_defaults()
+        try:
+            key = (tuple(bound.arguments.items()), fingerprint(bound.arguments.get("data_dir")))
+            hash(key)
+        except TypeError:  # an unhashable argument: no caching
+            return fn(*args, **kwargs)
+        if key not in store:
+            if len(store) > 256:
+                store.clear()
+            store[key] = fn(*args, **kwargs)
+        return _copy(store[key])
+
+    wrapper.cache_clear = store.clear
+    return wrapper
 
 
 def tables(data_dir: Path | None = None) -> list[str]:
@@ -104,14 +161,8 @@ def exclusions(data_dir: Path | None = None) -> pd.DataFrame:
     return pd.read_csv(p, dtype={"geo_code": str, "value_as_published": str}, keep_default_na=False)
 
 
-def series(name: str, *, source_id: str | None = None, vintage: str | None = None,
-           geo: str | list[str] | None = None, annual: bool = True, data_dir: Path | None = None) -> pd.DataFrame:
-    """All observations of one series, from every table that has it.
-
-    Filter by ``source_id``, ``vintage`` or province(s) (any name or code). With
-    ``annual=True`` (default) quarterly rows are left out. A reader-added NBS export of the
-    same series appears here automatically, with its own ``source_id`` and ``vintage``.
-    """
+@cached_on_data
+def _series_all(name: str, data_dir: Path | None = None) -> pd.DataFrame:
     frames = []
     for r in manifest(data_dir)["resources"]:
         if any(s["series"] == name for s in r.get("x_series", [])):
@@ -121,7 +172,18 @@ def series(name: str, *, source_id: str | None = None, vintage: str | None = Non
             frames.append(df)
     if not frames:
         raise UnknownTableError(f"no table in data/ has series {name!r}")
-    df = pd.concat(frames, ignore_index=True)
+    return pd.concat(frames, ignore_index=True)
+
+
+def series(name: str, *, source_id: str | None = None, vintage: str | None = None,
+           geo: str | list[str] | None = None, annual: bool = True, data_dir: Path | None = None) -> pd.DataFrame:
+    """All observations of one series, from every table that has it.
+
+    Filter by ``source_id``, ``vintage`` or province(s) (any name or code). With
+    ``annual=True`` (default) quarterly rows are left out. A reader-added NBS export of the
+    same series appears here automatically, with its own ``source_id`` and ``vintage``.
+    """
+    df = _series_all(name, data_dir=data_dir)
     if source_id is not None:
         df = df[df["source_id"] == source_id]
     if vintage is not None:

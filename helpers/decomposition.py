@@ -120,6 +120,7 @@ PANEL_COLUMNS = ["geo_code", "province", "region", "year", "net_outflow", "grp_e
                  "source_rank", "source_kind"]
 
 
+@data.cached_on_data
 def balance_panel(data_dir: Path | None = None) -> pd.DataFrame:
     """Net outflow of goods and services as % of GRP (expenditure), every province-year-source.
 
@@ -341,6 +342,7 @@ def poorest_provinces(year: int, n: int = 6, grp_vintage: str = "expenditure", p
 
 
 # --------------------------------------------------------------------------- input-output split
+@data.cached_on_data
 def _io_long(data_dir: Path | None) -> pd.DataFrame:
     frames = []
     for key, s in IO_SERIES.items():
@@ -389,6 +391,7 @@ def _one_io_source_per_province(df: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+@data.cached_on_data
 def io_split(year: int, data_dir: Path | None = None) -> pd.DataFrame:
     """Foreign (exports - imports) and domestic (outflow - inflow to other provinces) net outflow, IO tables.
 

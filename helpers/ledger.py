@@ -224,6 +224,7 @@ def io_foreign_split_count(year: int, data_dir: Path | None = None) -> tuple[int
     return int((s["foreign_net"] > 0).sum()), int(len(s))
 
 
+@data.cached_on_data
 def province_year_balances(data_dir: Path | None = None, min_provinces: int = 28) -> pd.DataFrame:
     """Every province-year balance the ledger can use, one measure per year.
 

@@ -77,6 +77,7 @@ def _bop(data_dir: Path | None = None) -> pd.DataFrame:
     return df
 
 
+@data.cached_on_data
 def annual_balances(data_dir: Path | None = None, start: int = 1982) -> pd.DataFrame:
     """Annual SAFE balances (亿美元), one row per year from ``start`` (goods/services split from 1982)."""
     df = _bop(data_dir)

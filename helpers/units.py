@@ -100,6 +100,7 @@ def _fx_frames(data_dir: Path | None, include_derived: bool = False) -> list[pd.
     return frames
 
 
+@data.cached_on_data
 def fx_rates(data_dir: Path | None = None) -> pd.DataFrame:
     """Official annual average yuan per US dollar by year, with the source used for each year.
 
@@ -142,6 +143,7 @@ def rate(year: int, data_dir: Path | None = None) -> float:
     return rate_info(year, data_dir)["cny_per_usd"]
 
 
+@data.cached_on_data
 def rate_info(year: int, data_dir: Path | None = None) -> dict:
     """``{'year', 'cny_per_usd', 'source_id', 'vintage', 'publisher', 'title'}`` for ``year``."""
     r = fx_rates(data_dir)

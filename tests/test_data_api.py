@@ -86,3 +86,31 @@ def test_every_built_table_is_present():
         "provincial_fiscal", "provincial_gfcf", "provincial_grp_expenditure", "provincial_grp_first_published",
         "provincial_grp_latest", "provincial_io_final_demand", "provincial_population", "provincial_population_nbs",
         "provincial_trade_points", "provincial_trade_totals"}
+
+
+def test_cached_lookups_hand_out_copies_and_follow_the_files(tmp_path):
+    """data.series (and every @cached_on_data look-up) is memoised per process, keyed on the
+    files' size and mtime: a caller may modify what it gets, and a changed table is re-read."""
+    SRC = "nbs_fsnd_grp_2025"
+    shutil.copytree(data.paths.DATA, tmp_path / "data")
+    d = tmp_path / "data"
+    first = data.series("grp", geo="440000", source_id=SRC, data_dir=d)
+    v2020 = float(first.loc[first["year"] == 2020, "value"].iloc[0])
+    first["value"] = -1.0  # the caller's copy only
+    again = data.series("grp", geo="440000", source_id=SRC, data_dir=d)
+    assert float(again.loc[again["year"] == 2020, "value"].iloc[0]) == v2020
+    # a reader's correction to the table is seen on the next call, with no restart
+    p = d / "provincial_grp_latest.csv"
+    text = p.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    hit = [i for i, ln in enumerate(lines) if ln.startswith("440000,2020,") and ",grp," in ln]
+    assert len(hit) == 1, "expected one Guangdong 2020 GRP row in provincial_grp_latest.csv"
+    cells = lines[hit[0]].split(",")
+    cells[4] = str(v2020 + 1000.5)
+    lines[hit[0]] = ",".join(cells)
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    changed = data.series("grp", geo="440000", source_id=SRC, data_dir=d)
+    assert float(changed.loc[changed["year"] == 2020, "value"].iloc[0]) == pytest.approx(v2020 + 1000.5)
+    # the repository's data/ is a different key: untouched
+    repo = data.series("grp", geo="440000", source_id=SRC)
+    assert float(repo.loc[repo["year"] == 2020, "value"].iloc[0]) == v2020

@@ -1,0 +1,98 @@
+"""helpers.execute: chapters share warm kernels, but each starts from a fresh state."""
+import nbformat
+import pytest
+
+from helpers import charts, execute
+
+
+def _nb(path, *sources):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(s) for s in sources]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+    return path
+
+
+def _text(cell):
+    out = []
+    for o in cell.outputs:
+        if o.output_type == "stream":
+            out.append(o.text)
+        elif "text/plain" in o.get("data", {}):
+            out.append(o.data["text/plain"])
+    return "".join(out).strip()
+
+
+def test_second_notebook_in_a_kernel_starts_clean(tmp_path):
+    """One kernel runs both: no variable, pandas option or working directory carries over,
+    execution counts restart at 1, and a warning shows again."""
+    sub = tmp_path / "other"
+    sub.mkdir()
+    # a warning raised inside an imported module (as from helpers) is remembered in that
+    # module's registry, which outlives the namespace reset
+    (tmp_path / "warner.py").write_text(
+        "import warnings\ndef f():\n    warnings.warn('shown in every chapter', UserWarning)\n", encoding="utf-8")
+    imp = f"import sys; sys.path.insert(0, {str(tmp_path)!r}); import warner; warner.f()"
+    a = _nb(tmp_path / "a.ipynb",
+            "import pandas as pd, warnings\npd.set_option('display.precision', 1)\nleak = 42",
+            imp,
+            "import os; os.path.basename(os.getcwd())")
+    b = _nb(sub / "b.ipynb",
+            "'leak' in globals()",
+            "import pandas as pd, warnings\npd.get_option('display.precision')",
+            imp,
+            "import os; os.path.basename(os.getcwd())")
+    runs = execute.run([a, b], workers=1)
+    assert {r.worker for r in runs} == {0}, "both notebooks must have run in the same kernel"
+    ra, rb = runs
+    assert _text(ra.nb.cells[2]) == f"'{tmp_path.name}'"
+    assert _text(rb.nb.cells[0]) == "False"
+    assert _text(rb.nb.cells[1]) == "6"  # pandas' default, not chapter a's 1
+    assert "shown in every chapter" in _text(rb.nb.cells[2])
+    assert _text(rb.nb.cells[3]) == "'other'"
+    assert [c.execution_count for c in rb.nb.cells] == [1, 2, 3, 4]
+    assert rb.nb.cells[0].outputs[0].execution_count == 1
+    assert all("execution" not in c.metadata for c in rb.nb.cells), "timing metadata must not be stored"
+
+
+def test_parallel_run_returns_notebooks_in_input_order(tmp_path):
+    paths = [_nb(tmp_path / f"n{i}.ipynb", f"{i} * 10") for i in range(3)]
+    runs = execute.run(paths, workers=2, write_to=tmp_path / "out")
+    assert [r.path.name for r in runs] == ["n0.ipynb", "n1.ipynb", "n2.ipynb"]
+    assert [_text(r.nb.cells[0]) for r in runs] == ["0", "10", "20"]
+    assert len({r.worker for r in runs}) == 2
+    stored = nbformat.read(tmp_path / "out" / "n2.ipynb", as_version=4)
+    assert _text(stored.cells[0]) == "20"
+    # the sources are not modified unless asked (in_place=True)
+    assert nbformat.read(paths[2], as_version=4).cells[0].outputs == []
+
+
+def test_failing_cell_names_the_notebook_and_writes_nothing(tmp_path):
+    good = _nb(tmp_path / "good.ipynb", "1 + 1")
+    bad = _nb(tmp_path / "bad_chapter.ipynb", "x = 1", "raise ValueError('no such province: Atlantis')")
+    with pytest.raises(execute.NotebookError) as e:
+        execute.run([good, bad], workers=1, in_place=True)
+    msg = str(e.value)
+    assert "bad_chapter.ipynb" in msg and "Atlantis" in msg and "ValueError" in msg
+    assert nbformat.read(good, as_version=4).cells[0].outputs == [], "nothing is written when a chapter fails"
+
+
+def test_missing_notebook_is_named(tmp_path):
+    with pytest.raises(FileNotFoundError, match="nope.ipynb"):
+        execute.run([tmp_path / "nope.ipynb"])
+
+
+def test_static_svg_ids_do_not_depend_on_earlier_charts():
+    """vega numbers gradients per process; the stored SVG must be the same in a fresh kernel."""
+    svg = ('<defs><linearGradient id="gradient_3"/><linearGradient id="gradient_4"/><clipPath id="clip7"/></defs>'
+           '<path fill="url(#gradient_3)"/><path fill="url(#gradient_4)" clip-path="url(#clip7)"/>')
+    out = charts._renumber_ids(svg)
+    assert 'id="gradient_0"' in out and 'url(#gradient_0)' in out
+    assert 'id="gradient_1"' in out and 'url(#gradient_1)' in out
+    assert 'id="clip0"' in out and 'url(#clip0)' in out
+    assert "gradient_3" not in out and "clip7" not in out
+    spec = {"mark": "rect", "data": {"values": [{"a": 1, "v": 0.5}, {"a": 2, "v": 0.9}]},
+            "encoding": {"x": {"field": "a", "type": "ordinal"}, "color": {"field": "v", "type": "quantitative"}}}
+    first = charts.static_svg(spec)
+    charts.static_svg(spec)
+    assert charts.static_svg(spec) == first, "the same chart gives the same SVG however many came before"
