@@ -109,6 +109,10 @@ async def _worker(ident: int, queue: asyncio.Queue, runs: list, timeout: int) ->
                 await client.async_execute()
             except CellExecutionError as e:
                 raise NotebookError(f"{_rel(path)} failed:\n{e}") from None
+            except (asyncio.CancelledError, KeyboardInterrupt):
+                raise
+            except Exception as e:  # a dead kernel, a cell timeout: name the chapter all the same
+                raise NotebookError(f"{_rel(path)} failed: {type(e).__name__}: {e}") from e
             runs.append(Run(path, _clean(nb), time.perf_counter() - t0, ident))
     finally:
         if kc is not None:
@@ -165,7 +169,14 @@ def run(paths: list[Path | str], *, workers: int | None = None, timeout: int = T
     if missing:
         raise FileNotFoundError(f"no such notebook: {', '.join(missing)}")
     workers = workers or default_workers(len(paths))
-    runs = asyncio.run(_run(paths, workers, timeout))
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:  # the usual case: no event loop here yet
+        runs = asyncio.run(_run(paths, workers, timeout))
+    else:  # called from inside Jupyter (a loop is running): run the kernels from a thread
+        from concurrent.futures import ThreadPoolExecutor
+        with ThreadPoolExecutor(1) as pool:
+            runs = pool.submit(asyncio.run, _run(paths, workers, timeout)).result()
     for r in runs:
         if in_place:
             nbformat.write(r.nb, r.path)

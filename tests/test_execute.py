@@ -96,3 +96,21 @@ def test_static_svg_ids_do_not_depend_on_earlier_charts():
     first = charts.static_svg(spec)
     charts.static_svg(spec)
     assert charts.static_svg(spec) == first, "the same chart gives the same SVG however many came before"
+
+
+def test_cell_timeout_names_the_notebook(tmp_path):
+    slow = _nb(tmp_path / "slow_chapter.ipynb", "import time; time.sleep(30)")
+    with pytest.raises(execute.NotebookError, match="slow_chapter.ipynb"):
+        execute.run([slow], workers=1, timeout=2)
+
+
+def test_runs_from_inside_a_running_event_loop(tmp_path):
+    """A teacher may call the build from a notebook, where an asyncio loop is already running."""
+    import asyncio
+    nb = _nb(tmp_path / "n.ipynb", "6 * 7")
+
+    async def inside():
+        return execute.run([nb], workers=1)
+
+    runs = asyncio.run(inside())
+    assert _text(runs[0].nb.cells[0]) == "42"
