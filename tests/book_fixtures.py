@@ -32,7 +32,11 @@ def built_book(tmp_path_factory) -> Path:
         pytest.fail(_CACHE["error"])
     if "html" not in _CACHE:
         out = tmp_path_factory.mktemp("book") / "_build"
+        from helpers import book
+        before = {p: p.read_bytes() for p in book.chapter_notebooks()}
         status, log = build_book(out)
+        _CACHE["log"] = log
+        _CACHE["notebooks_untouched"] = all(p.read_bytes() == b for p, b in before.items())
         warnings = [ln for ln in log.splitlines() if "WARNING" in ln or "ERROR" in ln]
         if status != 0 or warnings:
             _CACHE["error"] = ("book build failed (-W -n --keep-going):\n" + "\n".join(warnings[:40])

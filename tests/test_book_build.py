@@ -137,3 +137,19 @@ def test_internal_links_and_anchors_resolve(built_book):
                 if unquote(parts.fragment) not in ids:
                     broken.append(f"{page.relative_to(built_book.resolve())}: {href} (no anchor)")
     assert not broken, "broken internal links:\n" + "\n".join(broken[:30])
+
+
+def test_build_executed_every_chapter_and_left_the_notebooks_alone(built_book):
+    """The build runs each chapter (warm kernels, helpers.execute) into _build/src and renders that
+    copy: the executed copies exist, the log names every chapter, the repository's notebooks are
+    byte for byte as before."""
+    from book_fixtures import _CACHE
+    from helpers import book
+    src = built_book.parent / "src" / "book"
+    log = _CACHE["log"]
+    for nb in book.chapter_notebooks():
+        assert (src / nb.name).exists(), f"{nb.name} was not executed into {src}"
+        assert nb.stem in log, f"the build log does not name {nb.stem}"
+    assert f"executed {len(book.chapter_notebooks())} notebooks" in log
+    assert _CACHE["notebooks_untouched"], "the build modified a notebook in book/"
+
