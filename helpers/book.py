@@ -229,6 +229,12 @@ def ensure_bundle(force: bool = False) -> Path:
 def build(out: Path | str | None = None, *, teacher: bool = False, execute: bool = True,
           sync: bool = True, quiet: bool = False, jobs: int = 1) -> int:
     """Build the HTML book into ``out/html`` with -W -n --keep-going. Returns the exit status."""
+    t0 = time.perf_counter()
+    job = None
+    if execute:  # the chapters start first and run while Sphinx is being prepared
+        from . import execute as nbexec
+        notebooks = chapter_notebooks()
+        job = nbexec.start(notebooks, timeout=NB_TIMEOUT)
     from jupyter_book.sphinx import build_sphinx
 
     out = Path(out) if out else ROOT / "_build"
@@ -246,34 +252,35 @@ def build(out: Path | str | None = None, *, teacher: bool = False, execute: bool
     overrides = {"external_toc_path": toc_path.as_posix(), "nitpicky": True, "latex_individualpages": False}
     if teacher:
         overrides["hide_solutions"] = False
-    # Sphinx never runs a kernel itself: either the stored outputs are used as they are, or every
-    # chapter is run first (helpers.execute: warm kernels in parallel) into a copy of book/
-    # under OUT/src, which Sphinx then renders. The repository's notebooks are not touched.
+    # Sphinx never runs a kernel itself (MyST-NB execution off): either the stored outputs are
+    # rendered as they are, or every chapter runs (helpers.execute, one worker per core, started
+    # above) and helpers.sphinx_executed hands Sphinx each chapter's fresh run as it finishes,
+    # in place of the stored one. The repository's notebooks are not written.
     overrides["nb_execution_mode"] = "off"
     print(f"building the book into {out / 'html'} ({'teacher' if teacher else 'student'} version, "
           f"{'executing notebooks' if execute else 'stored outputs'}, sphinx {SPHINX_FLAGS})", flush=True)
-    t0 = time.perf_counter()
-    srcdir = ROOT
-    if execute:
-        from . import execute as nbexec
-        srcdir = out / "src"
-        if srcdir.exists():
-            shutil.rmtree(srcdir)
-        notebooks = chapter_notebooks()
-        shutil.copytree(BOOK, srcdir / "book", ignore=shutil.ignore_patterns(
-            ".ipynb_checkpoints", "__pycache__", *(p.name for p in notebooks)))
-        shutil.copytree(paths.DATA, srcdir / "data")  # the data appendix offers data/ files for download
+    from contextlib import nullcontext
+    from . import sphinx_executed
+    with (sphinx_executed.active(job, ROOT) if job is not None else nullcontext()):
+        res = build_sphinx(ROOT, out / "html", noconfig=True, path_config=str(CONFIG), confoverrides=overrides,
+                           builder="html", warningiserror=True, keep_going=True, freshenv=True,
+                           doctreedir=out / ".doctrees", quiet=quiet, jobs=jobs)
+    if job is not None:
         try:
-            runs = nbexec.run(notebooks, write_to=srcdir / "book", timeout=NB_TIMEOUT)
+            if sphinx_executed.FAILURE:
+                raise sphinx_executed.FAILURE[0]
+            runs = job.wait()
         except nbexec.NotebookError as e:
+            job.cancel()
             print(f"build FAILED: {e}", file=sys.stderr, flush=True)
             return 1
-        kernels = len({r.worker for r in runs})
-        print(f"executed {len(runs)} notebooks in {time.perf_counter() - t0:.1f} s on {kernels} kernel(s): "
+        import nbformat
+        for r in runs:  # the page's "download .ipynb" offers the notebook as run in this build
+            src = out / "html" / "_sources" / r.path.relative_to(ROOT)
+            if src.parent.exists():
+                nbformat.write(r.nb, src)
+        print(f"executed {len(runs)} notebooks on {job.workers} worker(s) ({job.engine} engine): "
               + ", ".join(f"{r.path.stem} {r.seconds:.1f} s" for r in runs), flush=True)
-    res = build_sphinx(srcdir, out / "html", noconfig=True, path_config=str(CONFIG), confoverrides=overrides,
-                       builder="html", warningiserror=True, keep_going=True, freshenv=True,
-                       doctreedir=out / ".doctrees", quiet=quiet, jobs=jobs)
     status = res if isinstance(res, int) else 1
     print(f"build {'succeeded' if status == 0 else 'FAILED'} in {time.perf_counter() - t0:.1f} s", flush=True)
     return status
@@ -327,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {e}", file=sys.stderr)
             return 1
         for r in runs:
-            print(f"executed {r.path.relative_to(ROOT)} in {r.seconds:.1f} s (kernel {r.worker})")
+            print(f"executed {r.path.relative_to(ROOT)} in {r.seconds:.1f} s (worker {r.worker})")
         print(f"{len(runs)} notebooks in {time.perf_counter() - t0:.1f} s")
         return 0
     if args.cmd == "toc":

@@ -140,16 +140,19 @@ def test_internal_links_and_anchors_resolve(built_book):
 
 
 def test_build_executed_every_chapter_and_left_the_notebooks_alone(built_book):
-    """The build runs each chapter (warm kernels, helpers.execute) into _build/src and renders that
-    copy: the executed copies exist, the log names every chapter, the repository's notebooks are
-    byte for byte as before."""
+    """The build runs each chapter (helpers.execute) and Sphinx renders the fresh runs
+    (helpers.sphinx_executed): the log names every chapter, the page's downloadable notebook is
+    the executed one, and the repository's notebooks are byte for byte as before."""
+    import nbformat
     from book_fixtures import _CACHE
     from helpers import book
-    src = built_book.parent / "src" / "book"
     log = _CACHE["log"]
-    for nb in book.chapter_notebooks():
-        assert (src / nb.name).exists(), f"{nb.name} was not executed into {src}"
-        assert nb.stem in log, f"the build log does not name {nb.stem}"
     assert f"executed {len(book.chapter_notebooks())} notebooks" in log
+    for nb in book.chapter_notebooks():
+        assert nb.stem in log, f"the build log does not name {nb.stem}"
+        src = built_book / "_sources" / "book" / nb.name
+        assert src.exists(), f"{nb.name}: no downloadable notebook in _sources"
+        run = nbformat.read(src, as_version=4)
+        code = [c for c in run.cells if c.cell_type == "code" and c.source.strip()]
+        assert code and all(c.execution_count for c in code), f"{nb.name}: the offered notebook was not run"
     assert _CACHE["notebooks_untouched"], "the build modified a notebook in book/"
-

@@ -143,3 +143,25 @@ def test_bundle_is_self_contained():
     assert "window.vegaEmbed=" in text.replace(" ", "") and "bookCharts" in text
     assert not re.search(r"""(import\s*\(|from\s*["']https?:)""", text)
     assert charts.VL_VERSION in text.splitlines()[0]
+
+
+def test_short_labels_cut_long_labels_and_stay_distinct():
+    labs = ["grp · nbs_fsnd_grp_2025",
+            "capital_formation_rate_pct · mirror_shiquanmuye_guangdong_grp_expenditure (+11 more)",
+            "capital_formation_rate_pct · mirror_shiquanmuye_guangdong_grp_expenditure (+12 more)"]
+    short = charts.short_labels(labs, width=40)
+    assert short[labs[0]] == labs[0], "a short label is left as it is"
+    assert short[labs[1]].endswith("…") and len(short[labs[1]]) <= 80
+    assert len(set(short.values())) == 3, "two labels cut to the same text must stay apart"
+
+
+def test_axis_labels_are_never_cut_by_pixel_width():
+    """labelLimit 0 in the theme: the static renderer's letter-by-letter truncation was 40 % of the
+    SVG drawing time; long labels are shortened by short_labels (full text in the tooltip)."""
+    assert charts.theme_config()["config"]["axis"]["labelLimit"] == 0
+    rows = pd.DataFrame({"label": ["x" * 90, "y"], "year": [2000, 2000], "present": [31, 0], "expected": [31, 31]})
+    spec = charts.coverage_overview(rows, title="t", source="s", alt="a").to_dict()
+    text = str(spec)
+    assert "labelLimit" not in text.replace("'labelLimit': 0", "")
+    assert "x" * 90 in text, "the full label stays in the data for the tooltip"
+    assert "x" * 51 + "…" in text, "the axis shows it cut to 52 characters"

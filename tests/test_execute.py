@@ -4,6 +4,9 @@ import pytest
 
 from helpers import charts, execute
 
+# Both engines: "fork" (Linux default: forked workers, no kernels) and "kernel" (Jupyter kernels).
+ENGINES = pytest.mark.parametrize("engine", ["fork", "kernel"])
+
 
 def _nb(path, *sources):
     nb = nbformat.v4.new_notebook()
@@ -23,8 +26,9 @@ def _text(cell):
     return "".join(out).strip()
 
 
-def test_second_notebook_in_a_kernel_starts_clean(tmp_path):
-    """One kernel runs both: no variable, pandas option or working directory carries over,
+@ENGINES
+def test_second_notebook_in_a_kernel_starts_clean(tmp_path, engine):
+    """One worker runs both: no variable, pandas option or working directory carries over,
     execution counts restart at 1, and a warning shows again."""
     sub = tmp_path / "other"
     sub.mkdir()
@@ -42,8 +46,8 @@ def test_second_notebook_in_a_kernel_starts_clean(tmp_path):
             "import pandas as pd, warnings\npd.get_option('display.precision')",
             imp,
             "import os; os.path.basename(os.getcwd())")
-    runs = execute.run([a, b], workers=1)
-    assert {r.worker for r in runs} == {0}, "both notebooks must have run in the same kernel"
+    runs = execute.run([a, b], workers=1, engine=engine)
+    assert {r.worker for r in runs} == {0}, "both notebooks must have run in the same worker"
     ra, rb = runs
     assert _text(ra.nb.cells[2]) == f"'{tmp_path.name}'"
     assert _text(rb.nb.cells[0]) == "False"
@@ -55,9 +59,10 @@ def test_second_notebook_in_a_kernel_starts_clean(tmp_path):
     assert all("execution" not in c.metadata for c in rb.nb.cells), "timing metadata must not be stored"
 
 
-def test_parallel_run_returns_notebooks_in_input_order(tmp_path):
+@ENGINES
+def test_parallel_run_returns_notebooks_in_input_order(tmp_path, engine):
     paths = [_nb(tmp_path / f"n{i}.ipynb", f"{i} * 10") for i in range(3)]
-    runs = execute.run(paths, workers=2, write_to=tmp_path / "out")
+    runs = execute.run(paths, workers=2, write_to=tmp_path / "out", engine=engine)
     assert [r.path.name for r in runs] == ["n0.ipynb", "n1.ipynb", "n2.ipynb"]
     assert [_text(r.nb.cells[0]) for r in runs] == ["0", "10", "20"]
     assert len({r.worker for r in runs}) == 2
@@ -67,11 +72,12 @@ def test_parallel_run_returns_notebooks_in_input_order(tmp_path):
     assert nbformat.read(paths[2], as_version=4).cells[0].outputs == []
 
 
-def test_failing_cell_names_the_notebook_and_writes_nothing(tmp_path):
+@ENGINES
+def test_failing_cell_names_the_notebook_and_writes_nothing(tmp_path, engine):
     good = _nb(tmp_path / "good.ipynb", "1 + 1")
     bad = _nb(tmp_path / "bad_chapter.ipynb", "x = 1", "raise ValueError('no such province: Atlantis')")
     with pytest.raises(execute.NotebookError) as e:
-        execute.run([good, bad], workers=1, in_place=True)
+        execute.run([good, bad], workers=1, in_place=True, engine=engine)
     msg = str(e.value)
     assert "bad_chapter.ipynb" in msg and "Atlantis" in msg and "ValueError" in msg
     assert nbformat.read(good, as_version=4).cells[0].outputs == [], "nothing is written when a chapter fails"
@@ -98,19 +104,21 @@ def test_static_svg_ids_do_not_depend_on_earlier_charts():
     assert charts.static_svg(spec) == first, "the same chart gives the same SVG however many came before"
 
 
-def test_cell_timeout_names_the_notebook(tmp_path):
+@ENGINES
+def test_cell_timeout_names_the_notebook(tmp_path, engine):
     slow = _nb(tmp_path / "slow_chapter.ipynb", "import time; time.sleep(30)")
     with pytest.raises(execute.NotebookError, match="slow_chapter.ipynb"):
-        execute.run([slow], workers=1, timeout=2)
+        execute.run([slow], workers=1, timeout=2, engine=engine)
 
 
-def test_runs_from_inside_a_running_event_loop(tmp_path):
+@ENGINES
+def test_runs_from_inside_a_running_event_loop(tmp_path, engine):
     """A teacher may call the build from a notebook, where an asyncio loop is already running."""
     import asyncio
     nb = _nb(tmp_path / "n.ipynb", "6 * 7")
 
     async def inside():
-        return execute.run([nb], workers=1)
+        return execute.run([nb], workers=1, engine=engine)
 
     runs = asyncio.run(inside())
     assert _text(runs[0].nb.cells[0]) == "42"
