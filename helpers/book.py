@@ -24,7 +24,6 @@ import argparse
 import copy
 import os
 import re
-import shutil
 import sys
 import time
 from pathlib import Path

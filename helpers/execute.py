@@ -143,11 +143,15 @@ def _rel(path: Path) -> str:
     return Path(path).as_posix()
 
 
+def _longest_first(paths: list[Path]) -> list[Path]:
+    """The order workers take notebooks in: longest first (the stored notebook's size is a fair
+    proxy for its work), so the last to start is a short one and the workers finish together."""
+    return sorted(paths, key=lambda p: p.stat().st_size, reverse=True)
+
+
 async def _run(paths: list[Path], workers: int, timeout: int) -> list[Run]:
     queue: asyncio.Queue = asyncio.Queue()
-    # longest first (stored notebook size is a fair proxy for its work), so the last
-    # notebook to start is a short one and the kernels finish together
-    for p in sorted(paths, key=lambda p: p.stat().st_size, reverse=True):
+    for p in _longest_first(paths):
         queue.put_nowait(p)
     runs: list[Run] = []
     tasks = [asyncio.create_task(_worker(i, queue, runs, timeout)) for i in range(workers)]
@@ -221,13 +225,12 @@ class Job:
         self._finished = not paths
         if not paths:
             return
+        self.order = _longest_first(paths)
         if engine == "fork":
             import subprocess
             self._tmp = tempfile.TemporaryDirectory(prefix="book-exec-")
-            order = sorted(paths, key=lambda p: p.stat().st_size, reverse=True)  # longest first
-            self.order = order
             cmd = [sys.executable, "-m", "helpers.execute", "--workers", str(workers),
-                   "--timeout", str(timeout), "--out", self._tmp.name, *map(str, order)]
+                   "--timeout", str(timeout), "--out", self._tmp.name, *map(str, self.order)]
             log = Path(self._tmp.name) / "runner.log"
             with open(log, "a", encoding="utf-8") as w:  # the runner's own handle; ours reads
                 self._proc = subprocess.Popen(cmd, stdout=w, stderr=subprocess.STDOUT, text=True,
@@ -235,11 +238,9 @@ class Job:
             self._log = open(log, encoding="utf-8")
             self._pending = ""
         else:
-            self.order = list(paths)
-
-            def target():
+            def target():  # its own thread, so its own event loop (a build may start inside Jupyter)
                 try:
-                    for r in _run_kernels(paths, workers, timeout):
+                    for r in asyncio.run(_run(paths, workers, timeout)):
                         self._done[r.path] = r
                 except BaseException as e:  # noqa: BLE001 - re-raised by result()/wait()
                     self._error = e
@@ -341,18 +342,6 @@ class Job:
                 nbformat.write(r.nb, Path(self.write_to) / r.path.name)
         self.in_place, self.write_to = False, None  # written once
         return runs
-
-
-def _run_kernels(paths: list[Path], workers: int, timeout: int) -> list[Run]:
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:  # the usual case: no event loop here yet
-        runs = asyncio.run(_run(paths, workers, timeout))
-    else:  # called from inside Jupyter (a loop is running): run the kernels from a thread
-        from concurrent.futures import ThreadPoolExecutor
-        with ThreadPoolExecutor(1) as pool:
-            runs = pool.submit(asyncio.run, _run(paths, workers, timeout)).result()
-    return runs
 
 
 # --------------------------------------------------------------------------- fork engine
@@ -604,5 +593,4 @@ def _main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    import sys
     sys.exit(_main())

@@ -14,6 +14,7 @@ extension does nothing.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 #: the running :class:`helpers.execute.Job` and the Sphinx source folder, while a build is active
@@ -22,21 +23,16 @@ _ACTIVE: dict = {}
 FAILURE: list = []
 
 
+@contextmanager
 def active(job, srcdir: Path):
-    """Context manager: make ``job``'s runs the chapters' text for the Sphinx build inside it."""
-    from contextlib import contextmanager
-
-    @contextmanager
-    def _cm():
+    """Make ``job``'s runs the chapters' text for the Sphinx build run inside this block."""
+    _ACTIVE.clear()
+    FAILURE.clear()
+    _ACTIVE.update(job=job, srcdir=Path(srcdir).resolve(), docs={_docname(p, srcdir): p for p in job.paths})
+    try:
+        yield
+    finally:
         _ACTIVE.clear()
-        FAILURE.clear()
-        _ACTIVE.update(job=job, srcdir=Path(srcdir).resolve(),
-                       docs={_docname(p, srcdir): p for p in job.paths})
-        try:
-            yield
-        finally:
-            _ACTIVE.clear()
-    return _cm()
 
 
 def _docname(path: Path, srcdir: Path) -> str:

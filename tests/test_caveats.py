@@ -2,14 +2,8 @@
 import pandas as pd
 import pytest
 
-from helpers import caveats as cv, data, provinces
-
-
-def _need(series: str):
-    try:
-        data.series(series)
-    except data.UnknownTableError:
-        pytest.fail(f"no table in data/ has {series!r}: run `make data`")
+from helpers import caveats as cv, data
+from data_needs import need_series
 
 
 # ------------------------------------------------------------------ 1. location vs destination
@@ -41,7 +35,7 @@ def test_beijing_loses_most_guangdong_gains_most(lvd):
 
 # ------------------------------------------------------------------ 2. net outflow is not foreign trade
 def test_io_split_tibet_2017_sign_differs():
-    _need("io_exports_foreign")
+    need_series("io_exports_foreign")
     d = cv.net_outflow_vs_foreign()
     t = d[(d["province"] == "Tibet") & (d["year"] == 2017)].iloc[0]
     assert t["sign_differs"] and t["foreign_net"] > 0 > t["total_net"]
@@ -67,7 +61,7 @@ def test_grp_sum_is_the_sum_of_31_and_exceeds_gdp():
 
 
 def test_grp_sum_first_published_vintage():
-    _need("grp")
+    need_series("grp")
     g = cv.grp_sum_vs_national_gdp()
     first = g[g["grp_vintage"].str.contains("first published", case=False)]
     assert not first.empty, "provincial_grp_first_published missing from data/"
@@ -77,7 +71,7 @@ def test_grp_sum_first_published_vintage():
 
 # ------------------------------------------------------------------ 4. net outflow sum vs national
 def test_net_outflow_sum_only_with_near_full_coverage():
-    _need("net_outflow_goods_services")
+    need_series("net_outflow_goods_services")
     d = cv.net_outflow_sum_vs_national_net_exports().set_index("year")
     assert d.loc[2008, "status"] == "partial coverage (29 of 31)"
     assert pd.isna(d.loc[2008, "provincial_sum"])
@@ -89,7 +83,7 @@ def test_net_outflow_sum_only_with_near_full_coverage():
 
 # ------------------------------------------------------------------ 5. census revisions
 def test_census_revision_qinghai_2007():
-    _need("grp_expenditure")
+    need_series("grp_expenditure")
     r = cv.census_revisions()
     q = r[(r["series"] == "grp_expenditure") & (r["province"] == "Qinghai") & (r["year"] == 2007)].iloc[0]
     assert q["value_earlier"] == pytest.approx(783.61) and q["value_later"] == pytest.approx(720.06)
@@ -97,7 +91,7 @@ def test_census_revision_qinghai_2007():
 
 
 def test_census_revision_grp_first_published_vs_latest():
-    _need("grp")
+    need_series("grp")
     r = cv.census_revisions()
     g = r[r["series"] == "grp"]
     assert not g.empty, "provincial_grp_first_published missing from data/"
@@ -133,7 +127,7 @@ def test_source_errors_summarises_every_exclusion():
 
 
 def test_yunnan_2008_listed_as_source_error():
-    _need("net_outflow_goods_services")
+    need_series("net_outflow_goods_services")
     s = cv.source_errors()
     y = s[s["provinces"].str.contains("Yunnan") & (s["years"] == "2008")]
     assert len(y) >= 1 and (y["kind"] == "source error").any()

@@ -165,3 +165,19 @@ def test_axis_labels_are_never_cut_by_pixel_width():
     assert "labelLimit" not in text.replace("'labelLimit': 0", "")
     assert "x" * 90 in text, "the full label stays in the data for the tooltip"
     assert "x" * 51 + "…" in text, "the axis shows it cut to 52 characters"
+
+
+def test_static_svg_ids_do_not_depend_on_earlier_charts():
+    """vega numbers gradients per process; the stored SVG must be the same in a fresh kernel."""
+    svg = ('<defs><linearGradient id="gradient_3"/><linearGradient id="gradient_4"/><clipPath id="clip7"/></defs>'
+           '<path fill="url(#gradient_3)"/><path fill="url(#gradient_4)" clip-path="url(#clip7)"/>')
+    out = charts._renumber_ids(svg)
+    assert 'id="gradient_0"' in out and 'url(#gradient_0)' in out
+    assert 'id="gradient_1"' in out and 'url(#gradient_1)' in out
+    assert 'id="clip0"' in out and 'url(#clip0)' in out
+    assert "gradient_3" not in out and "clip7" not in out
+    spec = {"mark": "rect", "data": {"values": [{"a": 1, "v": 0.5}, {"a": 2, "v": 0.9}]},
+            "encoding": {"x": {"field": "a", "type": "ordinal"}, "color": {"field": "v", "type": "quantitative"}}}
+    first = charts.static_svg(spec)
+    charts.static_svg(spec)
+    assert charts.static_svg(spec) == first, "the same chart gives the same SVG however many came before"

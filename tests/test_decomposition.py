@@ -6,19 +6,13 @@ import pandas as pd
 import pytest
 
 from helpers import data, decomposition as dec, provinces
+from data_needs import need_series
 from synthetic import write_export
-
-
-def _need(series: str):
-    try:
-        data.series(series)
-    except data.UnknownTableError:
-        pytest.fail(f"no table in data/ has {series!r}: run `make data`")
 
 
 @pytest.fixture(scope="module")
 def panel():
-    _need("net_outflow_goods_services")
+    need_series("net_outflow_goods_services")
     return dec.balance_panel()
 
 
@@ -121,7 +115,7 @@ def test_depth_by_region_2008_west_deepest_is_tibet(pref):
 
 
 def test_poorest_provinces_2008_run_deficits(pref):
-    _need("population_year_end")
+    need_series("population_year_end")
     p = dec.poorest_provinces(2008, 5, panel=pref)
     assert len(p) == 5 and list(p["rank_poorest"]) == [1, 2, 3, 4, 5]
     assert p["grp_per_head"].is_monotonic_increasing
@@ -137,7 +131,7 @@ def test_poorest_provinces_2008_run_deficits(pref):
 # ------------------------------------------------------------------ input-output split
 @pytest.fixture(scope="module")
 def io2017():
-    _need("io_exports_foreign")
+    need_series("io_exports_foreign")
     return dec.io_split(2017)
 
 
@@ -157,7 +151,7 @@ def test_io_2017_identity_and_coverage(io2017):
 
 
 def test_io_2012_exclusions_stay_missing():
-    _need("io_exports_foreign")
+    need_series("io_exports_foreign")
     s = dec.io_split(2012).set_index("province")
     for p in ("Hubei", "Qinghai"):
         if p in s.index:
@@ -166,14 +160,14 @@ def test_io_2012_exclusions_stay_missing():
 
 
 def test_io_unknown_year_is_a_clear_error():
-    _need("io_exports_foreign")
+    need_series("io_exports_foreign")
     with pytest.raises(dec.DecompositionError, match="no input-output table for 2013"):
         dec.io_split(2013)
 
 
 # ------------------------------------------------------------------ Qinghai
 def test_qinghai_series_20_years_and_identity():
-    _need("net_outflow_goods_services")
+    need_series("net_outflow_goods_services")
     q = dec.qinghai_series()
     yb = q[q["source_rank"] == 3]
     assert sorted(yb["year"]) == list(range(2000, 2020))

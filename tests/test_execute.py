@@ -2,7 +2,7 @@
 import nbformat
 import pytest
 
-from helpers import charts, execute
+from helpers import execute
 
 # Both engines: "fork" (Linux default: forked workers, no kernels) and "kernel" (Jupyter kernels).
 ENGINES = pytest.mark.parametrize("engine", ["fork", "kernel"])
@@ -87,21 +87,6 @@ def test_missing_notebook_is_named(tmp_path):
     with pytest.raises(FileNotFoundError, match="nope.ipynb"):
         execute.run([tmp_path / "nope.ipynb"])
 
-
-def test_static_svg_ids_do_not_depend_on_earlier_charts():
-    """vega numbers gradients per process; the stored SVG must be the same in a fresh kernel."""
-    svg = ('<defs><linearGradient id="gradient_3"/><linearGradient id="gradient_4"/><clipPath id="clip7"/></defs>'
-           '<path fill="url(#gradient_3)"/><path fill="url(#gradient_4)" clip-path="url(#clip7)"/>')
-    out = charts._renumber_ids(svg)
-    assert 'id="gradient_0"' in out and 'url(#gradient_0)' in out
-    assert 'id="gradient_1"' in out and 'url(#gradient_1)' in out
-    assert 'id="clip0"' in out and 'url(#clip0)' in out
-    assert "gradient_3" not in out and "clip7" not in out
-    spec = {"mark": "rect", "data": {"values": [{"a": 1, "v": 0.5}, {"a": 2, "v": 0.9}]},
-            "encoding": {"x": {"field": "a", "type": "ordinal"}, "color": {"field": "v", "type": "quantitative"}}}
-    first = charts.static_svg(spec)
-    charts.static_svg(spec)
-    assert charts.static_svg(spec) == first, "the same chart gives the same SVG however many came before"
 
 
 @ENGINES
