@@ -260,10 +260,15 @@ def build(out: Path | str | None = None, *, teacher: bool = False, execute: bool
           f"{'executing notebooks' if execute else 'stored outputs'}, sphinx {SPHINX_FLAGS})", flush=True)
     from contextlib import nullcontext
     from . import sphinx_executed
-    with (sphinx_executed.active(job, ROOT) if job is not None else nullcontext()):
-        res = build_sphinx(ROOT, out / "html", noconfig=True, path_config=str(CONFIG), confoverrides=overrides,
-                           builder="html", warningiserror=True, keep_going=True, freshenv=True,
-                           doctreedir=out / ".doctrees", quiet=quiet, jobs=jobs)
+    try:
+        with (sphinx_executed.active(job, ROOT) if job is not None else nullcontext()):
+            res = build_sphinx(ROOT, out / "html", noconfig=True, path_config=str(CONFIG), confoverrides=overrides,
+                               builder="html", warningiserror=True, keep_going=True, freshenv=True,
+                               doctreedir=out / ".doctrees", quiet=quiet, jobs=jobs)
+    except BaseException:  # Sphinx crashed or the build was interrupted: stop the chapters too
+        if job is not None:
+            job.cancel()
+        raise
     if job is not None:
         try:
             if sphinx_executed.FAILURE:

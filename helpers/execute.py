@@ -234,7 +234,7 @@ class Job:
             log = Path(self._tmp.name) / "runner.log"
             with open(log, "a", encoding="utf-8") as w:  # the runner's own handle; ours reads
                 self._proc = subprocess.Popen(cmd, stdout=w, stderr=subprocess.STDOUT, text=True,
-                                              cwd=str(paths[0].parent))
+                                              cwd=str(paths[0].parent), start_new_session=True)
             self._log = open(log, encoding="utf-8")
             self._pending = ""
         else:
@@ -307,12 +307,14 @@ class Job:
 
     def cancel(self) -> None:
         """Stop the runner (after a failure)."""
-        if self.engine == "fork" and self._proc.poll() is None:
-            self._proc.terminate()
-            try:
-                self._proc.wait(timeout=10)
+        proc = getattr(self, "_proc", None)
+        if proc is not None and proc.poll() is None:
+            import signal
+            try:  # the runner and its workers share a process group of their own
+                os.killpg(proc.pid, signal.SIGTERM)
+                proc.wait(timeout=10)
             except Exception:  # noqa: BLE001
-                self._proc.kill()
+                proc.kill()
         self._close()
 
     def _close(self) -> None:
@@ -537,8 +539,11 @@ def _zygote(paths: list[str], workers: int, timeout: int, out_dir: str) -> int:
     tasks, results = ctx.Queue(), ctx.Queue()
     for p in paths:
         tasks.put(p)
+    n = min(workers, len(paths))
+    for _ in range(n):
+        tasks.put(None)  # one "no more" per worker (a queue can look empty while still filling)
     procs = [ctx.Process(target=_fork_worker, args=(tasks, results, timeout, out_dir), daemon=True)
-             for _ in range(min(workers, len(paths)))]
+             for _ in range(n)]
     for pr in procs:
         pr.start()
     done = 0
@@ -572,12 +577,7 @@ def _stop(procs) -> None:
 
 
 def _fork_worker(tasks, results, timeout: int, out_dir: str) -> None:
-    import queue as _queue
-    while True:
-        try:
-            path = tasks.get_nowait()
-        except _queue.Empty:
-            return
+    while (path := tasks.get()) is not None:
         results.put(_fork_task((path, timeout, out_dir)))
 
 

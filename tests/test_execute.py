@@ -107,3 +107,38 @@ def test_runs_from_inside_a_running_event_loop(tmp_path, engine):
 
     runs = asyncio.run(inside())
     assert _text(runs[0].nb.cells[0]) == "42"
+
+
+def test_cancel_stops_the_runner_and_its_workers(tmp_path):
+    """A build that fails or is interrupted stops the chapters still running (fork engine)."""
+    import time
+    slow = [_nb(tmp_path / f"slow{i}.ipynb", "import os, time\nprint(os.getpid(), flush=True)\ntime.sleep(60)")
+            for i in range(2)]
+    job = execute.start(slow, workers=2, engine="fork")
+    runner = job._proc.pid
+    deadline = time.time() + 60
+    workers: list = []
+    while len(workers) < 2 and time.time() < deadline:  # until the runner has forked its workers
+        time.sleep(0.2)
+        workers = [pid for pid in _pids() if _parent(pid) == runner]
+    assert len(workers) == 2, "the runner never forked its two workers"
+    job.cancel()
+    assert job._proc.poll() is not None, "the runner still runs after cancel()"
+    time.sleep(0.5)
+    alive = [pid for pid in workers if pid in _pids() and _parent(pid) is not None]
+    assert not alive, f"workers {alive} of the runner survived cancel()"
+
+
+def _pids() -> list[int]:
+    import os
+    return [int(p) for p in os.listdir("/proc") if p.isdigit()]
+
+
+def _parent(pid: int) -> int | None:
+    """The parent pid, or None for a process gone (or a zombie waiting to be reaped)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return None if fields[0] == "Z" else int(fields[1])
+    except (OSError, ValueError, IndexError):
+        return None
