@@ -49,7 +49,7 @@ def _execution_cpu() -> dict:
             "t = time.perf_counter(); r0 = resource.getrusage(resource.RUSAGE_SELF); "
             "runs = execute.run(book.chapter_notebooks()); wall = time.perf_counter() - t; "
             "r1 = resource.getrusage(resource.RUSAGE_SELF); c = resource.getrusage(resource.RUSAGE_CHILDREN); "
-            "print(json.dumps({'wall': wall, 'kernels': len({x.worker for x in runs}), "
+            "print(json.dumps({'wall': wall, 'workers': len({x.worker for x in runs}), "
             "'children_cpu': c.ru_utime + c.ru_stime, "
             "'parent_cpu': r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime}))")
     out = subprocess.run([sys.executable, "-c", code], cwd=paths.ROOT, capture_output=True, text=True, check=True)
@@ -162,7 +162,7 @@ def run() -> tuple[str, bool]:
         n_svg, svg_s = _svg_cost()
         lines += ["### Where execution time goes (the chapters run again on their own)", "",
                   "| part | seconds |", "|---|---:|",
-                  f"| running all chapters alone (`helpers.execute`, {ex['kernels']} workers), wall clock | {ex['wall']:.1f} |",
+                  f"| running all chapters alone (`helpers.execute`, {ex['workers']} workers), wall clock | {ex['wall']:.1f} |",
                   f"| CPU used by the workers + the process driving them | {ex['children_cpu']:.1f} + {ex['parent_cpu']:.1f} |",
                   f"| of which: drawing the {n_svg} charts' static SVGs (renderer warm) | {svg_s:.1f} |",
                   f"| for comparison, a fresh Jupyter kernel's fixed cost per chapter (start, imports, SVG renderer) | {fixed:.1f} |", ""]
