@@ -17,19 +17,19 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $(STAMP)
 
 book: $(STAMP)
-	$(PY) -m helpers.book build
+	$(PY) -m tools.book build
 
 teacher: $(STAMP)
-	BOOK_TEACHER=1 $(PY) -m helpers.book build --out _build/teacher
+	BOOK_TEACHER=1 $(PY) -m tools.book build --out _build/teacher
 
 test: $(STAMP)
 	PYTHONWARNINGS=ignore::UserWarning:pytest_notebook.utils $(PY) -m pytest
 
 data: $(STAMP)
-	$(PY) -m helpers.build
+	$(PY) -m tools.build
 
 bench: $(STAMP)
-	$(PY) -m helpers.bench
+	$(PY) -m tools.bench
 
 clean:
 	rm -rf _build .pytest_cache

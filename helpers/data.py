@@ -234,7 +234,7 @@ def coverage(series_name: str | None = None, *, table: str | None = None, provin
 
 def verify_hashes(data_dir: Path | None = None) -> list[str]:
     """Resources whose file no longer matches the sha256 in the manifest (empty list = all good)."""
-    from .build.core import sha256_file
+    from .manifest import sha256_file
     base = Path(data_dir) if data_dir else paths.DATA
     bad = []
     for r in manifest(data_dir)["resources"]:

@@ -482,7 +482,7 @@ def add(path, vintage: str | None = None, force: bool = False, data_dir: Path | 
     check passes; files are replaced atomically.
     """
     from .build import READER_ORIGIN, read_manifest, resource_json
-    from .build.core import SeriesInfo, Source, Table, sha256_file
+    from .manifest import SeriesInfo, Source, Table, sha256_file
 
     path = Path(path)
     out = Path(data_dir) if data_dir else paths.DATA

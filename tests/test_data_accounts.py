@@ -1,4 +1,4 @@
-"""Provincial national accounts (helpers/build/accounts.py): expenditure-approach GRP, first-published GRP,
+"""Provincial national accounts (tools/build/accounts.py): expenditure-approach GRP, first-published GRP,
 population and GFCF. Real values from the PROVENANCE spot checks, accounting identities, and the agreement of
 the page texts, the CSV transcriptions and data/."""
 from __future__ import annotations
@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from helpers import data, provinces
-from helpers.build import accounts
-from helpers.build.core import SourceFormatError
+from tools.build import accounts
+from tools.build.core import SourceFormatError
 
 EXP = "provincial_grp_expenditure"
 #: tables printed with 1 decimal (identity tolerance 0.1); all others print 2 decimals (tolerance 0.05)

@@ -1,12 +1,12 @@
-"""Provincial public finance (data/provincial_fiscal.csv, built by helpers/build/fiscal.py)."""
+"""Provincial public finance (data/provincial_fiscal.csv, built by tools/build/fiscal.py)."""
 import shutil
 
 import pandas as pd
 import pytest
 
 from helpers import data, provinces
-from helpers.build import fiscal
-from helpers.build.core import SourceFormatError
+from tools.build import fiscal
+from tools.build.core import SourceFormatError
 
 REN = "renjiyi163_local_budget_expenditure"
 TECH = "techme_csy_t7_6"

@@ -1,4 +1,4 @@
-"""Provincial input-output tables (helpers/build/io_tables.py): the IO identity for every table, the
+"""Provincial input-output tables (tools/build/io_tables.py): the IO identity for every table, the
 cross-check against the DERIVED final-demand table in panels/, PROVENANCE spot checks (Tibet 2017,
 Guangdong 2007, Qinghai 2007, Tibet 2012), coverage, exclusions, and the parser's errors."""
 from __future__ import annotations
@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from helpers import data, provinces
-from helpers.build import io_tables as io
-from helpers.build.core import SourceFormatError
+from tools.build import io_tables as io
+from tools.build.core import SourceFormatError
 
 TABLE = "provincial_io_final_demand"
 TOL = 1e-4 + 1e-9  # 0.0001 亿元 = 1 万元: whole-万元 tables round each cell

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from helpers import data, schema
-from helpers.build import national
-from helpers.build.core import SourceFormatError
+from tools.build import national
+from tools.build.core import SourceFormatError
 
 NAT = "000000"
 

@@ -1,9 +1,9 @@
-"""Scattered provincial trade points (data/provincial_trade_points.csv, helpers/build/trade_points.py)."""
+"""Scattered provincial trade points (data/provincial_trade_points.csv, tools/build/trade_points.py)."""
 import pytest
 
 from helpers import data, provinces
-from helpers.build import trade_points
-from helpers.build.core import SourceFormatError
+from tools.build import trade_points
+from tools.build.core import SourceFormatError
 
 YB03, YB07 = "fujian_yb2003_t13_3", "fujian_yb2007_t13_3"
 

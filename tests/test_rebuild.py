@@ -54,7 +54,7 @@ def test_every_raw_file_in_manifest_has_sha256_and_exists(shared_sources):
 
 def test_no_raw_source_file_copied_into_repo(shared_sources):
     """Raw files stay in ../shared; the repo holds only what the build writes."""
-    from helpers.build.core import sha256_file
+    from tools.build.core import sha256_file
     raw = {sha256_file(p) for p in shared_sources.rglob("*") if p.is_file() and p.suffix != ".md"}
     for p in paths.ROOT.rglob("*"):
         if any(part in {".venv", "_build", ".git", "node_modules"} for part in p.parts) or not p.is_file():

@@ -27,7 +27,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 
-from .. import provinces
+from helpers import provinces
 from .core import Exclusion, SeriesInfo, Source, SourceFormatError, Table, require
 
 NATIONAL = provinces.NATIONAL_CODE

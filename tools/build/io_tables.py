@@ -38,7 +38,7 @@ import openpyxl
 import pandas as pd
 import xlrd
 
-from .. import provinces
+from helpers import provinces
 from .core import Exclusion, SeriesInfo, Source, SourceFormatError, Table
 
 FOLDER = "panels/common2016__CHNIO/data-raw"
@@ -576,7 +576,7 @@ def build(src: Path) -> list[Table]:
             "2012 and 2017 split trade into foreign exports/imports and domestic outflow/inflow to other provinces; "
             "2007 prints only total outflow/inflow (Guangdong excepted) and 2002 only net outflow. Two compilations "
             "of 2012 are kept apart (bureau xlsx and 皮皮侠). No Tibet table in 2002 and 2007; 1997 not built "
-            "(see helpers/build/io_tables.py). The IO tables are benchmark accounts compiled apart from the annual "
+            "(see tools/build/io_tables.py). The IO tables are benchmark accounts compiled apart from the annual "
             "expenditure series."),
         rows=df, sources=sources, series=infos, exclusions=excl,
     )]

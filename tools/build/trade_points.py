@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import provinces, schema
+from helpers import provinces, schema
 from .core import Exclusion, SeriesInfo, Source, SourceFormatError, Table, require
 
 PY = "provincial_yearbooks"

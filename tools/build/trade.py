@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import provinces
+from helpers import provinces
 from .core import SeriesInfo, Source, SourceFormatError, Table, require
 
 FOLDER = "trade/142857110823__chlorpyrifos-mobile-detector"

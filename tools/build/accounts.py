@@ -31,8 +31,8 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 
-from .. import provinces
-from ..series import label as series_label
+from helpers import provinces
+from helpers.series import label as series_label
 from .core import Exclusion, SeriesInfo, Source, SourceFormatError, Table, require, rows
 
 PY = "provincial_yearbooks"

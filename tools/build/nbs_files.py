@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import nbs_export
+from helpers import nbs_export
 from .core import SeriesInfo, Source, SourceFormatError, Table, require
 
 GRP_FILE = "gdp/RenJiyi163__panel_data_analysis_for_thesis/分省年度数据.csv"

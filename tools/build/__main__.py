@@ -1,4 +1,4 @@
-"""``python -m helpers.build [--src DIR] [--out DIR]``: rebuild data/ from ../shared/sources."""
+"""``python -m tools.build [--src DIR] [--out DIR]``: rebuild data/ from ../shared/sources."""
 import argparse
 import sys
 
@@ -6,7 +6,7 @@ from . import run
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m helpers.build", description=__doc__)
+    ap = argparse.ArgumentParser(prog="python -m tools.build", description=__doc__)
     ap.add_argument("--src", help="raw sources folder (default ../shared/sources)")
     ap.add_argument("--out", help="output folder (default data/)")
     args = ap.parse_args(argv)

@@ -28,7 +28,7 @@ import openpyxl
 import pandas as pd
 import xlrd
 
-from .. import provinces
+from helpers import provinces
 from .core import SeriesInfo, Source, SourceFormatError, Table, require
 
 NAT = provinces.NATIONAL_CODE

@@ -1,0 +1,211 @@
+"""The data package's records and manifest, shared by the raw-source build (``tools/build``)
+and the reader's import (``python -m helpers.data add``).
+
+A :class:`Table` carries tidy rows, the :class:`Source` records behind them, a description of
+every series (:class:`SeriesInfo`) and the published cells left out on purpose
+(:class:`Exclusion`). :func:`resource_json` and :func:`package_json` turn them into the
+Frictionless ``datapackage.json``; :func:`sha256_file` is the one hash used everywhere.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import schema
+
+PACKAGE_NAME = "china-provincial-trade-balances"
+READER_ORIGIN = "reader-import"
+EXCLUSION_COLUMNS = ["source_id", "geo_code", "year", "series", "value_as_published", "reason"]
+
+
+
+@dataclass
+class Source:
+    """One origin of numbers: a table in an official publication, as held in ``../shared/sources``."""
+
+    id: str                      # short stable id, e.g. "nbs_fsnd_A060101"
+    title: str                   # what the table is, in English (and Chinese where useful)
+    publisher: str               # NBS, SAFE, GACC, World Bank, Qinghai Bureau of Statistics ...
+    table: str                   # edition / table number / database indicator code
+    address: str                 # where the original is published (URL or database path)
+    raw_files: list[str]         # paths under ../shared/sources
+    vintage: str                 # release or revision the numbers belong to
+    licence: str                 # licence / redistribution note
+    trust: str                   # HIGH, MEDIUM-HIGH, MEDIUM, LOW-MEDIUM (from PROVENANCE)
+    secondary: bool = False      # True for unofficial mirrors, news points, compilations
+    via: str = ""                # the repository or mirror the copy came through
+    notes: str = ""              # defects and checks worth knowing
+
+    def to_json(self, src_root: Path | None = None) -> dict:
+        d = {
+            "name": self.id,
+            "title": self.title,
+            "publisher": self.publisher,
+            "table": self.table,
+            "path": self.address,
+            "vintage": self.vintage,
+            "licence_note": self.licence,
+            "trust": self.trust,
+            "secondary": self.secondary,
+            "via": self.via,
+            "notes": self.notes,
+            "raw_files": [],
+        }
+        for rel in self.raw_files:
+            entry = {"path": f"../shared/sources/{rel}"}
+            if src_root is not None and (src_root / rel).exists():
+                entry["sha256"] = sha256_file(src_root / rel)
+            d["raw_files"].append(entry)
+        return d
+
+
+@dataclass
+class SeriesInfo:
+    """What one series in a table measures."""
+
+    series: str
+    unit: str
+    description: str
+    source_id: str
+    vintage: str
+    label: str = ""
+
+
+@dataclass
+class Exclusion:
+    """A published cell the build left out on purpose, and why (kept in data/exclusions.csv)."""
+
+    source_id: str
+    geo_code: str
+    year: int
+    series: str
+    value_as_published: str
+    reason: str
+
+
+@dataclass
+class Table:
+    name: str                    # file stem in data/, e.g. "provincial_trade_totals"
+    title: str
+    description: str
+    rows: pd.DataFrame           # tidy rows (schema.COLUMNS)
+    sources: list[Source]
+    series: list[SeriesInfo]
+    exclusions: list[Exclusion] = field(default_factory=list)
+
+    def check(self) -> pd.DataFrame:
+        """Validate rows against the schema and the declared series/sources."""
+        known_series = {s.series for s in self.series}
+        known_sources = {s.id for s in self.sources}
+        df = schema.validate(self.rows, f"data/{self.name}.csv", known_series, known_sources)
+        declared = {(s.series, s.source_id, s.vintage) for s in self.series}
+        present = set(map(tuple, df[["series", "source_id", "vintage"]].drop_duplicates().values))
+        undeclared = present - declared
+        if undeclared:
+            raise schema.DataValidationError(
+                f"data/{self.name}.csv: (series, source_id, vintage) not described by a SeriesInfo: "
+                f"{sorted(undeclared)}")
+        units = df.groupby(["series", "source_id", "vintage"])["unit"].unique()
+        for key, us in units.items():
+            info = next(s for s in self.series if (s.series, s.source_id, s.vintage) == key)
+            if list(us) != [info.unit]:
+                raise schema.DataValidationError(
+                    f"data/{self.name}.csv: series {key[0]} from {key[1]} has unit(s) {list(us)}, "
+                    f"declared {info.unit!r}")
+        return df
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 16), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def field_schema() -> dict:
+    return {
+        "fields": [
+            {"name": "geo_code", "type": "string", "constraints": {"required": True, "pattern": "^[0-9]{6}$"},
+             "description": "6-digit administrative division code (GB/T 2260); 000000 = China (national)"},
+            {"name": "year", "type": "integer", "constraints": {"required": True},
+             "description": "year the data refer to"},
+            {"name": "quarter", "type": "integer", "constraints": {"minimum": 1, "maximum": 4},
+             "description": "quarter (1-4) for quarterly data; empty for annual data"},
+            {"name": "series", "type": "string", "constraints": {"required": True},
+             "description": "series name; see the resource's x_series list"},
+            {"name": "value", "type": "number", "constraints": {"required": True},
+             "description": "value as published, in `unit`"},
+            {"name": "unit", "type": "string", "constraints": {"required": True, "enum": list(schema.UNITS)},
+             "description": "unit symbol (亿元 = 100 million yuan; 千美元 = thousand USD; ...)"},
+            {"name": "source_id", "type": "string", "constraints": {"required": True},
+             "description": "id of the source in the package's `sources` list"},
+            {"name": "vintage", "type": "string", "constraints": {"required": True},
+             "description": "release or revision the value belongs to"},
+        ],
+        "primaryKey": schema.KEY,
+        "missingValues": [""],
+    }
+
+
+def resource_json(table: Table, path: Path, origin: str = "build") -> dict:
+    return {
+        "name": table.name,
+        "path": f"{table.name}.csv",
+        "profile": "tabular-data-resource",
+        "title": table.title,
+        "description": table.description,
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "bytes": path.stat().st_size,
+        "hash": "sha256:" + sha256_file(path),
+        "schema": field_schema(),
+        "sources": [{"name": s.id, "title": s.title} for s in table.sources],
+        "x_origin": origin,
+        "x_series": [
+            {"series": s.series, "label": s.label or s.series, "unit": s.unit,
+             "unit_meaning": schema.UNITS[s.unit], "description": s.description,
+             "source_id": s.source_id, "vintage": s.vintage}
+            for s in table.series
+        ],
+    }
+
+
+def package_json(resources: list[dict], sources: list[dict]) -> dict:
+    return {
+        "profile": "tabular-data-package",
+        "name": PACKAGE_NAME,
+        "title": "China's provincial trade balances: tidy official statistics for the companion book",
+        "description": (
+            "Tidy tables built by tools/build from the raw official files in ../shared/sources "
+            "(NBS, SAFE, GACC, World Bank WDI, provincial statistical yearbooks). Each resource lists its "
+            "series with unit, source and vintage; each source lists its raw files with sha256. "
+            "Missing cells are missing rows; nothing is interpolated."),
+        "licenses": [{
+            "name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
+            "path": "https://creativecommons.org/licenses/by/4.0/",
+        }],
+        "x_licence_note": (
+            "The numbers are official statistics of the People's Republic of China (NBS, SAFE, GACC, "
+            "provincial bureaus) and World Bank WDI data (CC BY 4.0); cite the original publisher. "
+            "The tidy arrangement and the build code are offered under CC BY 4.0 and MIT respectively."),
+        "sources": sources,
+        "resources": resources,
+    }
+
+
+def read_manifest(out: Path) -> dict | None:
+    m = out / "datapackage.json"
+    if m.exists():
+        return json.loads(m.read_text(encoding="utf-8"))
+    return None
+
+
+def write_manifest(pkg: dict, out: Path) -> None:
+    (out / "datapackage.json").write_text(
+        json.dumps(pkg, ensure_ascii=False, indent=1, sort_keys=False) + "\n", encoding="utf-8")

@@ -1,0 +1,37 @@
+"""Building blocks for the builders that turn ``../shared/sources`` into ``data/``.
+
+A builder module (``tools/build/<topic>.py``) defines ``build(src: Path) -> list[Table]``.
+Each :class:`Table` carries its tidy rows, the :class:`Source` records behind them, a
+description of every series, and the rows it deliberately left out (:class:`Exclusion`)
+with the reason. :func:`tools.build.run` writes them all and the manifest.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from helpers import schema
+from helpers.manifest import Exclusion, SeriesInfo, Source, Table, sha256_file  # noqa: F401
+
+
+class SourceFormatError(ValueError):
+    """A raw file does not look the way its PROVENANCE note says (names file and place)."""
+
+
+def rows(records: list[dict], **defaults) -> pd.DataFrame:
+    """Make a tidy frame from dicts, filling constant columns from ``defaults``."""
+    df = pd.DataFrame.from_records(records)
+    for k, v in defaults.items():
+        if k not in df.columns:
+            df[k] = v
+    if "quarter" not in df.columns:
+        df["quarter"] = pd.NA
+    return df[schema.COLUMNS]
+
+
+def require(path: Path) -> Path:
+    """Fail with the full path if a raw file is absent."""
+    if not path.exists():
+        raise FileNotFoundError(f"raw source file not found: {path}")
+    return path
