@@ -1,12 +1,13 @@
 # Two commands for a newcomer (see README.md):
 #   make book   set up .venv, install requirements.txt, build the HTML book into _build/html
-#   make test   set up .venv, install requirements.txt, run every test (book build included)
+#   make test   set up .venv, install requirements.txt and the test extras, run every test
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+TESTSTAMP := $(VENV)/.installed-test
 
-.PHONY: book test data bench teacher pdf clean venv
+.PHONY: book test test-fast data bench teacher pdf clean venv
 
 venv: $(STAMP)
 $(STAMP): requirements.txt pyproject.toml
@@ -16,20 +17,30 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
+$(TESTSTAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[test,data]'
+	touch $(TESTSTAMP)
+
 book: $(STAMP)
 	$(PY) -m tools.book build
 
 teacher: $(STAMP)
-	BOOK_TEACHER=1 $(PY) -m tools.book build --out _build/teacher
+	$(PY) -m tools.book build --teacher --out _build/teacher
 
-test: $(STAMP)
-	PYTHONWARNINGS=ignore::UserWarning:pytest_notebook.utils $(PY) -m pytest
+test: $(TESTSTAMP)
+	$(PY) -m pytest
 
-data: $(STAMP)
+test-fast: $(TESTSTAMP)
+	$(PY) -m pytest -m "not slow"
+
+data: $(TESTSTAMP)
 	$(PY) -m tools.build
 
-bench: $(STAMP)
+bench: $(TESTSTAMP)
 	$(PY) -m tools.bench
+
+pdf: book
+	$(PY) -m tools.pdf _build/html _build/pdf/book.pdf
 
 clean:
 	rm -rf _build .pytest_cache

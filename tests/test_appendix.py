@@ -1,4 +1,5 @@
 """The data appendix tables (helpers.appendix) against data/ and its manifest."""
+from book_fixtures import built_book, glued  # noqa: F401  (fixture)
 import json
 import re
 
@@ -96,36 +97,17 @@ def test_manifest_excerpt_is_valid_json():
     assert ex["hash"].startswith("sha256:") and ex["x_series"][0]["unit"] == "千美元"
 
 
-def _glued(nb_path):
-    """name -> text/plain or text/markdown of every myst_nb.glue in a stored notebook."""
-    import nbformat
-    out = {}
-    for c in nbformat.read(nb_path, 4).cells:
-        for o in c.get("outputs", []):
-            name = o.get("metadata", {}).get("scrapbook", {}).get("name")
-            if name:
-                d = o["data"]
-                out[name] = next((v for k, v in d.items() if k.endswith("text/markdown")), None) or \
-                    next(v for k, v in d.items() if k.endswith("text/plain"))
-    return out
-
-
-def test_appendix_page_lists_every_file_in_data():
-    """The stored appendix page (executed with outputs) links every file now in data/."""
-    page = paths.BOOK / "data_appendix.ipynb"
-    assert page.exists()
-    assert page.stat().st_size < 1_500_000
-    g = _glued(page)
+def test_appendix_page_lists_every_file_in_data(built_book):
+    """The appendix page, as the build ran it, links every file now in data/."""
+    g = glued(built_book, "data_appendix")
     targets = re.findall(r"\{download\}`[^<`]+<\.\./data/([^>]+)>`", g["downloads"])
-    assert sorted(targets) == appendix.data_files(), "re-run: python -m helpers.book execute book/data_appendix.ipynb"
+    assert sorted(targets) == appendix.data_files()
     assert int(g["pkg_n_series"]) == len(data.series_catalogue())
 
 
-def test_data_sources_page_numbers_match_data():
+def test_data_sources_page_numbers_match_data(built_book):
     from helpers import units
-    page = paths.BOOK / "02_data_sources.ipynb"
-    assert page.stat().st_size < 1_500_000
-    g = _glued(page)
+    g = glued(built_book, "02_data_sources")
     assert float(g["conv_result"]) == pytest.approx(units.to_cny_100m(955_298_007, "千美元", 2016))
     assert float(g["conv_rate"]) == pytest.approx(units.rate(2016))
     assert float(g["gd_loc_bn"]) == pytest.approx(955.298007)

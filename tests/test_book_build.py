@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from book_fixtures import built_book, chapter_pages  # noqa: F401  (fixture)
-from helpers import book
+from tools import book
 
 CDN = re.compile(r"cdn\.jsdelivr|unpkg\.com|cdnjs\.|googleapis\.com|gstatic\.com|cdn\.plot\.ly|"
                  r"mathjax@|polyfill\.io|code\.jquery|vega\.github\.io/vega(?:-lite|-embed)?@")
@@ -53,9 +53,7 @@ def _parse(path: Path) -> _Page:
 
 
 def test_every_chapter_in_the_toc_was_built(built_book):
-    toc, _ = book.effective_plan()
-    stems = [toc["root"]] + [c["file"] for part in toc["parts"] for c in part["chapters"]]
-    for stem in stems:
+    for stem in book.toc_pages():
         assert (built_book / f"{stem}.html").exists(), f"{stem} missing from the built book"
     assert (built_book / "book" / "01_argument_and_data.html").exists()
 
@@ -140,19 +138,29 @@ def test_internal_links_and_anchors_resolve(built_book):
 
 
 def test_build_executed_every_chapter_and_left_the_notebooks_alone(built_book):
-    """The build runs each chapter (helpers.execute) and Sphinx renders the fresh runs
-    (helpers.sphinx_executed): the log names every chapter, the page's downloadable notebook is
-    the executed one, and the repository's notebooks are byte for byte as before."""
-    import nbformat
+    """The build runs the chapters through the execution cache (jupyter-cache): every chapter page
+    shows outputs of a run, its glued values were recorded, and the repository's notebooks are
+    byte for byte as before (they are stored without outputs)."""
     from book_fixtures import _CACHE
-    from helpers import book
     log = _CACHE["log"]
-    assert f"executed {len(book.chapter_notebooks())} notebooks" in log
+    assert "chapter(s) on" in log or "chapters are in the execution cache" in log
     for nb in book.chapter_notebooks():
-        assert nb.stem in log, f"the build log does not name {nb.stem}"
-        src = built_book / "_sources" / "book" / nb.name
-        assert src.exists(), f"{nb.name}: no downloadable notebook in _sources"
-        run = nbformat.read(src, as_version=4)
-        code = [c for c in run.cells if c.cell_type == "code" and c.source.strip()]
-        assert code and all(c.execution_count for c in code), f"{nb.name}: the offered notebook was not run"
+        glue = built_book.parent / "jupyter_execute" / "book" / f"{nb.stem}.glue.json"
+        assert glue.exists(), f"{nb.name}: the build recorded no glued values (not executed?)"
+        page = (built_book / "book" / f"{nb.stem}.html").read_text(encoding="utf-8")
+        assert "cell_output" in page, f"{nb.name}: the built page shows no cell output"
     assert _CACHE["notebooks_untouched"], "the build modified a notebook in book/"
+
+
+PLACEHOLDER = re.compile(r"OWNER/|<owner>|example\.com|github\.com/?[\"'#]|mybinder\.org/v2/gh/[^/]*OWNER")
+
+
+def test_no_link_points_to_a_placeholder(built_book):
+    """While _config.yml has no repository address, no page has a repository, issue or Binder link."""
+    bad = []
+    for page in sorted(built_book.rglob("*.html")):
+        for href in _parse(page).links:
+            if PLACEHOLDER.search(href) or (book.repository_url() == "" and
+                                            re.search(r"github\.com|mybinder\.org|/issues/new", href)):
+                bad.append(f"{page.relative_to(built_book)}: {href}")
+    assert not bad, "links to a placeholder or an unset repository:\n" + "\n".join(bad[:20])

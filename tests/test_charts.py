@@ -137,7 +137,7 @@ def test_bar_chart_diverging_colours_sign():
 
 
 def test_bundle_is_self_contained():
-    from helpers import book
+    from tools import book
     path = book.ensure_bundle()
     text = path.read_text(encoding="utf-8")
     assert "window.vegaEmbed=" in text.replace(" ", "") and "bookCharts" in text

@@ -1,9 +1,9 @@
 """The book in the classroom: exercises with solutions, glossary terms, index entries, citations,
 the teaching guide's links, and the student/teacher builds (solutions hidden / shown).
 
-The two builds are cheap: ``helpers.book.build(..., execute=False)`` uses the outputs stored in
-the notebooks (the -W -n --keep-going Sphinx run still fails on any warning), into a temporary
-folder, without touching the repository's ``_toc.yml``. Each is built once per test session.
+The two builds are cheap: ``tools.book.build`` takes the chapters from the execution cache that the
+first build of the session filled (the -W -n --keep-going Sphinx run still fails on any warning),
+into a temporary folder. Each is built once per test session.
 """
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers import book, paths
+from helpers import paths
+from tools import book
 
 BOOK = paths.BOOK
 GLOSSARY = BOOK / "glossary.md"
@@ -33,8 +34,8 @@ _INDEX_ROLE = re.compile(r"\{index\}`([^`]+)`")
 
 
 def planned_chapters() -> list[str]:
-    """Stems of the numbered chapters in helpers.book.PLAN (book/0*)."""
-    return [c for part in book.PLAN["parts"] for c in part["chapters"] if Path(c).name.startswith("0")]
+    """Stems of the numbered chapters in _toc.yml (book/0*)."""
+    return [c for c in book.toc_pages() if Path(c).name.startswith("0")]
 
 
 def _notebook_texts(path: Path) -> list[str]:
@@ -160,9 +161,9 @@ def _solution_snippet(body: str) -> str | None:
 # ---------------------------------------------------------------------------- exercises
 @pytest.mark.parametrize("stem", planned_chapters())
 def test_chapter_has_two_exercises_each_with_a_solution(stem):
-    path = book._file_of(stem)
+    path = book.page_file(stem)
     if path is None:
-        pytest.skip(f"{stem} is planned in helpers.book.PLAN but not written yet")
+        pytest.fail(f"{stem} is in _toc.yml but has no file")
     text = _markdown_of(path)
     exercises = directives(text, "exercise")
     solutions = directives(text, "solution")
@@ -285,11 +286,11 @@ def test_teaching_guide_links_only_to_chapters_in_the_book():
     text = GUIDE.read_text(encoding="utf-8")
     targets = _DOC.findall(text)
     assert targets, "the teaching guide links to no chapter"
-    planned = set(book._planned())
+    planned = set(book.toc_pages())
     for t in targets:
         stem = t.strip().lstrip("/") if t.strip().startswith("/") else f"book/{t.strip()}"
-        assert stem in planned, f"teaching guide links to {t!r}, which is not in helpers.book.PLAN"
-        assert book._file_of(stem) is not None, f"teaching guide links to {t!r}, which does not exist"
+        assert stem in planned, f"teaching guide links to {t!r}, which is not in _toc.yml"
+        assert book.page_file(stem) is not None, f"teaching guide links to {t!r}, which does not exist"
     for link in re.findall(r"\]\(([^)#]+)\)", text):  # plain Markdown links to local files
         if not re.match(r"^[a-z]+:", link):
             assert (BOOK / link).exists(), f"teaching guide links to missing file {link!r}"
@@ -299,7 +300,7 @@ def test_teaching_guide_sessions_cover_every_chapter():
     text = GUIDE.read_text(encoding="utf-8")
     linked = {t.strip() for t in _DOC.findall(text)}
     for stem in planned_chapters():
-        if book._file_of(stem) is not None:
+        if book.page_file(stem) is not None:
             assert Path(stem).name in linked, f"teaching guide has no session slot for {stem}"
 
 
@@ -310,14 +311,14 @@ _BUILDS: dict[str, object] = {}
 def _build(kind: str, tmp_path_factory) -> Path:
     if kind not in _BUILDS:
         out = tmp_path_factory.mktemp(f"classroom-{kind}") / "_build"
-        code = ("import sys; from helpers import book; "
-                f"sys.exit(book.build({str(out)!r}, teacher={kind == 'teacher'}, execute=False, sync=False))")
+        code = ("import sys; from tools import book; "
+                f"sys.exit(book.build({str(out)!r}, teacher={kind == 'teacher'}))")
         proc = subprocess.run([sys.executable, "-c", code], cwd=paths.ROOT, capture_output=True, text=True,
                               timeout=600)
         log = proc.stdout + proc.stderr
         warnings = [ln for ln in log.splitlines() if "WARNING" in ln or "ERROR" in ln]
         if proc.returncode != 0 or warnings:
-            _BUILDS[kind] = (f"{kind} build (stored outputs, -W -n --keep-going) failed:\n" + "\n".join(warnings[:30])
+            _BUILDS[kind] = (f"{kind} build (-W -n --keep-going) failed:\n" + "\n".join(warnings[:30])
                              + "\n--- log tail ---\n" + "\n".join(log.splitlines()[-15:]))
         else:
             _BUILDS[kind] = out / "html"
@@ -407,7 +408,7 @@ def test_general_index_lists_the_indexed_concepts(student_html):
     assert not missing, "index entries missing from genindex.html:\n" + "\n".join(missing)
     for name in ("02_data_sources", "05_fiscal_context", "06_national_position", "07_claims_ledger",
                  "glossary", "teaching_guide"):
-        assert index_entries(_markdown_of(book._file_of(f"book/{name}"))), f"{name} has no index entry"
+        assert index_entries(_markdown_of(book.page_file(f"book/{name}"))), f"{name} has no index entry"
         assert f'href="book/{name}.html#' in raw, f"the general index has no entry pointing into {name}"
     for t in glossary_terms():  # glossary terms are indexed by Sphinx itself
         assert _words(t) in text, f"glossary term {t!r} not in the general index"

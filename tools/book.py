@@ -1,219 +1,166 @@
-"""Build the book, execute its notebooks, keep the table of contents in step with book/.
+"""Build the book: Jupyter Book 1.x (Sphinx + MyST-NB) with execution through jupyter-cache.
 
 Command line::
 
-    python -m helpers.book build [--teacher] [--out DIR] [--no-execute]
-    python -m helpers.book execute [NOTEBOOK ...]     # refresh stored outputs in place
-    python -m helpers.book toc                        # rewrite _toc.yml from PLAN
-    python -m helpers.book bundle                     # (re)write book/_static/vega-bundle.js
+    python -m tools.book build [--teacher] [--out DIR] [--fresh]
+    python -m tools.book bundle          # (re)write book/_static/vega-bundle.js
 
-``build`` always runs Sphinx with ``-W -n --keep-going`` (warnings, broken references and
-failing cells fail the build) and re-executes every chapter first (:mod:`helpers.execute`:
-warm kernels in parallel, outputs written to a copy of book/ under OUT/src that Sphinx
-renders), so a table added to ``data/`` flows into every chapter. ``execute`` stores fresh
-outputs in the notebooks themselves (the tests compare them with a run in a kernel of its own). The HTML goes to ``DIR/html``
-(default ``_build/html``). ``--teacher`` (or ``BOOK_TEACHER=1``) shows exercise solutions.
+``build`` runs Sphinx with ``-W -n --keep-going`` (a warning, a broken reference or a failing
+cell fails the build) and MyST-NB's ``cache`` execution mode. The cache (``_build/.jupyter_cache``)
+is keyed by jupyter-cache on each notebook's code; this module adds what jupyter-cache cannot
+see: a fingerprint of everything a chapter reads (``data/``, ``helpers/``, ``ledger/`` and the
+dependency pins). When the fingerprint changes, or with ``--fresh`` (CI), the cache is cleared
+and every chapter runs again. Chapters that need running are executed first by jupyter-cache's
+parallel executor (one ordinary kernel per core); Sphinx then finds every chapter in the cache.
+Nothing in the repository is written: the notebooks in ``book/`` are stored without outputs.
 
-The table of contents is :data:`PLAN`: a page is listed in ``_toc.yml`` once its file exists in
-``book/`` and every chapter it links to with ``{doc}`` (and the glossary, if it uses ``{term}``)
-exists too. To add a chapter, add its stem to :data:`PLAN`; ``build`` rewrites ``_toc.yml``.
+Environment (each must be ``0`` or ``1`` if set): ``BOOK_TEACHER=1`` shows exercise solutions
+(as ``--teacher``), ``BOOK_FRESH=1`` as ``--fresh``. The build sets ``BOOK_STATIC_CHARTS=1`` for
+the chapters it runs, so charts carry their static SVG copies (print, no-script, LaTeX) only in
+the built book, never when a reader runs a chapter in Jupyter or Binder.
 """
 from __future__ import annotations
 
 import argparse
-import copy
-import json
+import hashlib
+import logging
 import os
-import re
+import shutil
 import sys
 import time
 from pathlib import Path
 
 import yaml
 
-from . import paths
+from helpers import paths
 
 ROOT = paths.ROOT
 BOOK = paths.BOOK
 STATIC = BOOK / "_static"
 TOC = ROOT / "_toc.yml"
 CONFIG = ROOT / "_config.yml"
+CACHE = ROOT / "_build" / ".jupyter_cache"
+FINGERPRINT_FILE = "book-fingerprint.txt"
 SPHINX_FLAGS = "-W -n --keep-going"
 NB_TIMEOUT = 120
-
-#: The book's planned structure (stems relative to the repository root, no extension).
-PLAN: dict = {
-    "root": "book/intro",
-    "parts": [
-        {"caption": "The argument and the data", "chapters": [
-            "book/01_argument_and_data",
-            "book/02_data_sources",
-            "book/03_accounting_caveats",
-        ]},
-        {"caption": "The evidence", "chapters": [
-            "book/04_provincial_decomposition",
-            "book/05_fiscal_context",
-            "book/06_national_position",
-        ]},
-        {"caption": "The verdicts", "chapters": [
-            "book/07_claims_ledger",
-        ]},
-        {"caption": "Appendices", "chapters": [
-            "book/data_appendix",
-            "book/glossary",
-            "book/teaching_guide",
-            "book/references",
-        ]},
-    ],
-}
-
-_DOC_ROLE = re.compile(r"\{doc\}`(?:[^`<]*<)?([^`>]+)>?`")
-_TERM_ROLE = re.compile(r"\{term\}`")
+#: What a chapter reads besides its own code: a change to any of these re-runs every chapter.
+FINGERPRINTED = ("data", "helpers", "ledger", "requirements.txt", "pyproject.toml")
 
 
-def _file_of(stem: str) -> Path | None:
+class BuildError(RuntimeError):
+    """A build that cannot go on; the message names what to fix."""
+
+
+def env_flag(name: str) -> bool:
+    """A ``BOOK_*`` switch: unset or ``0`` is off, ``1`` is on, anything else is an error."""
+    value = os.environ.get(name, "")
+    if value in ("", "0"):
+        return False
+    if value == "1":
+        return True
+    raise BuildError(f"environment variable {name}={value!r}: use 1 (on) or 0 (off)")
+
+
+# --------------------------------------------------------------------------- table of contents
+def toc_pages(toc_path: Path = TOC) -> list[str]:
+    """Stems (``book/...``) listed in ``_toc.yml``, root first, in reading order."""
+    toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
+    return [toc["root"]] + [c["file"] for part in toc["parts"] for c in part["chapters"]]
+
+
+def page_file(stem: str) -> Path | None:
+    """The file (``.ipynb`` or ``.md``) of a page stem such as ``book/intro``, or None."""
     for ext in (".ipynb", ".md"):
-        p = ROOT / f"{stem}{ext}"
-        if p.exists():
-            return p
+        if (ROOT / f"{stem}{ext}").exists():
+            return ROOT / f"{stem}{ext}"
     return None
 
 
-def _planned() -> list[str]:
-    return [PLAN["root"]] + [c for part in PLAN["parts"] for c in part["chapters"]]
-
-
-def _links(path: Path) -> tuple[set[str], bool]:
-    text = path.read_text(encoding="utf-8")
-    if path.suffix == ".ipynb":  # plain JSON: no nbformat import or validation (the build starts sooner)
-        def joined(v):
-            return v if isinstance(v, str) else "".join(v)
-        parts = []
-        for c in json.loads(text)["cells"]:  # markdown, code that prints MyST, stored Markdown outputs
-            parts.append(joined(c.get("source", "")))
-            for o in c.get("outputs", []):
-                md = o.get("data", {}).get("text/markdown")
-                if md:
-                    parts.append(joined(md))
-        text = "\n".join(parts)
-    here = path.parent.relative_to(ROOT)
-    docs = set()
-    for target in _DOC_ROLE.findall(text):
-        target = target.strip()
-        stem = target.lstrip("/") if target.startswith("/") else (here / target).as_posix()
-        docs.add(os.path.normpath(stem).replace(os.sep, "/"))
-    return docs, bool(_TERM_ROLE.search(text))
-
-
-_PLAN_CACHE: dict = {}
-
-
-def effective_plan() -> tuple[dict, list[tuple[str, str]]]:
-    """The toc for the pages that exist now, and the planned pages held back (with why)."""
-    key = []
-    for s in _planned():  # recomputed when a planned page appears, goes or changes
-        f = _file_of(s)
-        key.append((s, f.stat().st_mtime_ns if f else None))
-    key = (repr(PLAN), tuple(key))
-    if key not in _PLAN_CACHE:
-        _PLAN_CACHE.clear()
-        _PLAN_CACHE[key] = _effective_plan()
-    toc, held = _PLAN_CACHE[key]
-    return copy.deepcopy(toc), list(held)
-
-
-def _effective_plan() -> tuple[dict, list[tuple[str, str]]]:
-    planned = set(_planned())
-    present = {s for s in planned if _file_of(s)}
-    held: dict[str, str] = {s: "file not written yet" for s in planned - present}
-    changed = True
-    while changed:  # a page linking to a held-back planned page is held back too
-        changed = False
-        for s in sorted(present - set(held)):
-            docs, terms = _links(_file_of(s))
-            missing = sorted(d for d in docs if d in planned and d in held)
-            if terms and "book/glossary" in held:
-                missing.append("book/glossary (for {term})")
-            if missing and s != PLAN["root"]:
-                held[s] = "links to pages not in the book yet: " + ", ".join(missing)
-                changed = True
-    if PLAN["root"] in held:
-        raise FileNotFoundError(f"the book's root page {PLAN['root']}.md is missing")
-    parts = []
-    for part in PLAN["parts"]:
-        chapters = [{"file": c} for c in part["chapters"] if c not in held]
-        if chapters:
-            parts.append({"caption": part["caption"], "chapters": chapters})
-    toc = {"format": "jb-book", "root": PLAN["root"], "parts": parts}
-    return toc, sorted((s, r) for s, r in held.items() if r != "file not written yet")
-
-
-def toc_text(toc: dict) -> str:
-    head = ("# Generated by `python -m helpers.book toc` from helpers/book.py PLAN: lists the planned\n"
-            "# pages that exist in book/. To add a chapter, add it to PLAN (a build rewrites this file).\n")
-    return head + yaml.safe_dump(toc, sort_keys=False, allow_unicode=True)
-
-
-def sync_toc(path: Path = TOC, quiet: bool = False) -> bool:
-    """Rewrite ``_toc.yml`` if the existing pages changed; True if it was rewritten."""
-    toc, held = effective_plan()
-    if not quiet:
-        for s, why in held:
-            print(f"note: {s} not in the book yet ({why})")
-        planned = set(_planned())
-        for p in sorted(BOOK.glob("*.ipynb")) + sorted(BOOK.glob("*.md")):
-            stem = p.relative_to(ROOT).with_suffix("").as_posix()
-            if stem not in planned:
-                print(f"note: {p.relative_to(ROOT)} is not in helpers.book.PLAN, so not in the book")
-    new = toc_text(toc)
-    if path.exists() and path.read_text(encoding="utf-8") == new:
-        return False
-    path.write_text(new, encoding="utf-8")
-    return True
-
-
 def chapter_notebooks() -> list[Path]:
-    """The notebooks that are in the book (in toc order)."""
-    toc, _ = effective_plan()
-    out = []
-    for part in toc["parts"]:
-        for c in part["chapters"]:
-            f = _file_of(c["file"])
-            if f and f.suffix == ".ipynb":
-                out.append(f)
-    return out
+    """The notebooks in the book, in toc order."""
+    return [ROOT / f"{s}.ipynb" for s in toc_pages() if (ROOT / f"{s}.ipynb").exists()]
 
 
-def in_book(stem: str) -> bool:
-    """Whether ``book/<stem>`` is in the book now (exists and all its links resolve)."""
-    toc, _ = effective_plan()
-    stem = stem if stem.startswith("book/") else f"book/{stem}"
-    return stem == toc["root"] or any(c["file"] == stem for p in toc["parts"] for c in p["chapters"])
+# --------------------------------------------------------------------------- execution cache
+def fingerprint() -> str:
+    """sha256 over the path and bytes of every file a chapter may read (:data:`FINGERPRINTED`)."""
+    h = hashlib.sha256()
+    for name in FINGERPRINTED:
+        top = ROOT / name
+        files = [top] if top.is_file() else sorted(p for p in top.rglob("*") if p.is_file()
+                                                   and "__pycache__" not in p.parts)
+        for p in files:
+            h.update(p.relative_to(ROOT).as_posix().encode() + b"\0")
+            h.update(hashlib.sha256(p.read_bytes()).digest())
+    return h.hexdigest()
 
 
-def chapter_link(stem: str, title: str) -> str:
-    """MyST for a link to a chapter if it is in the book, else its title marked as in preparation.
+def prepare_cache(fresh: bool = False, cache_dir: Path = CACHE) -> bool:
+    """Clear the execution cache if asked or if what chapters read changed. True if cleared."""
+    stamp = cache_dir / FINGERPRINT_FILE
+    now = fingerprint()
+    stale = fresh or not stamp.exists() or stamp.read_text(encoding="utf-8").strip() != now
+    if stale:
+        shutil.rmtree(cache_dir, ignore_errors=True)
+        cache_dir.mkdir(parents=True)
+        stamp.write_text(now + "\n", encoding="utf-8")
+    return stale
 
-    Chapters print it as Markdown output (``nb_render_markdown_format: myst``), so links appear
-    by themselves once the chapter is written, and ``-W`` never sees a dangling reference.
+
+def execute_missing(notebooks: list[Path], cache_dir: Path = CACHE, report_dir: Path | None = None) -> list[str]:
+    """Run, in parallel, the chapters the cache does not hold; return the failures (one per chapter).
+
+    jupyter-cache's ``local-parallel`` executor runs one ordinary Jupyter kernel per core and
+    stores each successful run; MyST-NB then reads the chapters from the cache.
     """
-    if in_book(stem):
-        return f"{{doc}}`{title} <{stem.removeprefix('book/')}>`"
-    return f"*{title}* (chapter in preparation)"
+    from jupyter_cache import get_cache
+    from jupyter_cache.executors import load_executor
+
+    cache = get_cache(str(cache_dir))
+    for nb in notebooks:
+        cache.add_nb_to_project(str(nb))
+    wanted = {str(nb) for nb in notebooks}
+    missing = [r for r in cache.list_unexecuted() if r.uri in wanted]
+    if not missing:
+        print(f"all {len(notebooks)} chapters are in the execution cache", flush=True)
+        return []
+    names = ", ".join(Path(r.uri).stem for r in missing)
+    print(f"running {len(missing)} chapter(s) on {os.cpu_count()} core(s): {names}", flush=True)
+    log = logging.getLogger("tools.book.execute")
+    executor = load_executor("local-parallel" if len(missing) > 1 else "local-serial", cache, logger=log)
+    t0 = time.perf_counter()
+    result = executor.run_and_cache(filter_pks=[r.pk for r in missing], timeout=NB_TIMEOUT, allow_errors=False)
+    print(f"ran {len(missing)} chapter(s) in {time.perf_counter() - t0:.1f} s", flush=True)
+    failures = []
+    for uri in list(result.excepted) + list(result.errored):
+        record = cache.get_project_record(uri)
+        tb = record.traceback or "(no traceback recorded)"
+        failures.append(f"{Path(uri).relative_to(ROOT)}: {cell_failure(tb)}")
+        if report_dir is not None:
+            report_dir.mkdir(parents=True, exist_ok=True)
+            (report_dir / f"{Path(uri).stem}.log").write_text(tb, encoding="utf-8")
+    return failures
+
+
+def cell_failure(traceback: str) -> str:
+    """The last line of the error and the failing cell's first line, as the reader sees them."""
+    lines = [ln for ln in traceback.strip().splitlines() if ln.strip()]
+    error = lines[-1] if lines else "unknown error"
+    return error
 
 
 # --------------------------------------------------------------------------- vega bundle
 def _bundle_header() -> str:
     import vl_convert
-    from . import charts
+    from helpers import charts
     return (f"/* vega {vl_convert.get_vega_version()}, vega-lite {charts.VL_VERSION}, "
-            f"vega-embed {vl_convert.get_vega_embed_version()}: generated by `python -m helpers.book bundle` "
+            f"vega-embed {vl_convert.get_vega_embed_version()}: generated by `python -m tools.book bundle` "
             f"with vl-convert-python; loaded once per page (html_js_files), never from a CDN. */\n")
 
 
 def ensure_bundle(force: bool = False) -> Path:
     """Write book/_static/vega-bundle.js unless an up-to-date copy is there."""
-    from . import charts
+    from helpers import charts
     path = STATIC / charts.BUNDLE_NAME
     head = _bundle_header()
     if not force and path.exists():
@@ -225,130 +172,88 @@ def ensure_bundle(force: bool = False) -> Path:
     return path
 
 
+# --------------------------------------------------------------------------- configuration
+def repository_url(config: dict | None = None) -> str:
+    """The repository address from ``_config.yml`` (the one place it is set); '' while unset."""
+    config = config if config is not None else yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
+    url = str((config.get("repository") or {}).get("url") or "").strip()
+    if url and ("OWNER" in url or "<" in url):
+        raise BuildError(f"{CONFIG.name}: repository.url {url!r} is a placeholder: set the real address or leave it empty")
+    return url
+
+
+def effective_config(out: Path) -> Path:
+    """``_config.yml`` as this build uses it: without a repository address, no repository, issue
+    or launch button (each would link to nowhere). Written beside the output, never in place."""
+    config = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
+    if not repository_url(config):
+        config.pop("repository", None)
+        for key in ("use_repository_button", "use_issues_button", "use_edit_page_button"):
+            config.setdefault("html", {})[key] = False
+        config.pop("launch_buttons", None)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "_config.effective.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
 # --------------------------------------------------------------------------- build
-def build(out: Path | str | None = None, *, teacher: bool = False, execute: bool = True,
-          sync: bool = True, quiet: bool = False, jobs: int = 1) -> int:
+def build(out: Path | str | None = None, *, teacher: bool = False, fresh: bool = False,
+          quiet: bool = False, cache_dir: Path = CACHE) -> int:
     """Build the HTML book into ``out/html`` with -W -n --keep-going. Returns the exit status."""
     t0 = time.perf_counter()
-    job = None
-    if execute:  # the chapters start first and run while Sphinx is being prepared
-        from . import execute as nbexec
-        notebooks = chapter_notebooks()
-        job = nbexec.start(notebooks, timeout=NB_TIMEOUT)
-    from jupyter_book.sphinx import build_sphinx
-
     out = Path(out) if out else ROOT / "_build"
     out = out if out.is_absolute() else ROOT / out
+    cleared = prepare_cache(fresh, cache_dir)
+    if cleared:
+        print("execution cache cleared (data/, helpers/, ledger/ or the pins changed, or a fresh build): "
+              "every chapter runs", flush=True)
+    os.environ["BOOK_STATIC_CHARTS"] = "1"  # inherited by every kernel this build starts
     ensure_bundle()
-    if sync:
-        if sync_toc(quiet=quiet):
-            print("updated _toc.yml")
-        toc_path = TOC
-    else:  # leave the repository untouched (tests): write the toc beside the output
-        out.mkdir(parents=True, exist_ok=True)
-        toc_path = out / "_toc.yml"
-        toc, _ = effective_plan()
-        toc_path.write_text(toc_text(toc), encoding="utf-8")
-    overrides = {"external_toc_path": toc_path.as_posix(), "nitpicky": True, "latex_individualpages": False}
+    failures = execute_missing(chapter_notebooks(), cache_dir, report_dir=out / "reports")
+    if failures:
+        print("build FAILED: chapter(s) did not run:\n  " + "\n  ".join(failures)
+              + f"\n(full tracebacks in {out / 'reports'})", file=sys.stderr, flush=True)
+        return 1
+    from jupyter_book.sphinx import build_sphinx
+
+    overrides = {"external_toc_path": TOC.as_posix(), "nitpicky": True, "latex_individualpages": False,
+                 "nb_execution_mode": "cache", "nb_execution_cache_path": str(cache_dir),
+                 "nb_execution_timeout": NB_TIMEOUT, "nb_execution_raise_on_error": True}
     if teacher:
         overrides["hide_solutions"] = False
-    # Sphinx never runs a kernel itself (MyST-NB execution off): either the stored outputs are
-    # rendered as they are, or every chapter runs (helpers.execute, one worker per core, started
-    # above) and helpers.sphinx_executed hands Sphinx each chapter's fresh run as it finishes,
-    # in place of the stored one. The repository's notebooks are not written.
-    overrides["nb_execution_mode"] = "off"
     print(f"building the book into {out / 'html'} ({'teacher' if teacher else 'student'} version, "
-          f"{'executing notebooks' if execute else 'stored outputs'}, sphinx {SPHINX_FLAGS})", flush=True)
-    from contextlib import nullcontext
-    from . import sphinx_executed
-    try:
-        with (sphinx_executed.active(job, ROOT) if job is not None else nullcontext()):
-            res = build_sphinx(ROOT, out / "html", noconfig=True, path_config=str(CONFIG), confoverrides=overrides,
-                               builder="html", warningiserror=True, keep_going=True, freshenv=True,
-                               doctreedir=out / ".doctrees", quiet=quiet, jobs=jobs)
-    except BaseException:  # Sphinx crashed or the build was interrupted: stop the chapters too
-        if job is not None:
-            job.cancel()
-        raise
-    if job is not None:
-        try:
-            if sphinx_executed.FAILURE:
-                raise sphinx_executed.FAILURE[0]
-            runs = job.wait()
-        except nbexec.NotebookError as e:
-            job.cancel()
-            print(f"build FAILED: {e}", file=sys.stderr, flush=True)
-            return 1
-        import nbformat
-        for r in runs:  # the page's "download .ipynb" offers the notebook as run in this build
-            src = out / "html" / "_sources" / r.path.relative_to(ROOT)
-            if src.parent.exists():
-                nbformat.write(r.nb, src)
-        print(f"executed {len(runs)} notebooks on {job.workers} worker(s) ({job.engine} engine): "
-              + ", ".join(f"{r.path.stem} {r.seconds:.1f} s" for r in runs), flush=True)
+          f"sphinx {SPHINX_FLAGS})", flush=True)
+    res = build_sphinx(ROOT, out / "html", noconfig=True, path_config=str(effective_config(out)), confoverrides=overrides,
+                       builder="html", warningiserror=True, keep_going=True, freshenv=cleared,
+                       doctreedir=out / ".doctrees", quiet=quiet)
     status = res if isinstance(res, int) else 1
     print(f"build {'succeeded' if status == 0 else 'FAILED'} in {time.perf_counter() - t0:.1f} s", flush=True)
     return status
 
 
-# --------------------------------------------------------------------------- execute
-def execute_notebook(path: Path | str, *, write: bool = True, timeout: int = NB_TIMEOUT):
-    """Run a notebook top to bottom (cwd = its folder); store outputs in place if ``write``.
-
-    Outputs are kept deterministic: no timing metadata, execution counts from 1.
-    """
-    import nbformat
-    from nbclient import NotebookClient
-
-    path = Path(path).resolve()
-    nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
-                            resources={"metadata": {"path": str(path.parent)}})
-    client.execute()
-    for cell in nb.cells:
-        cell.metadata.pop("execution", None)
-    nb.metadata.pop("widgets", None)
-    if write:
-        nbformat.write(nb, path)
-    return nb
-
-
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m helpers.book", description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m tools.book", description=__doc__.split("\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
     b = sub.add_parser("build", help="build the HTML book (-W -n --keep-going)")
     b.add_argument("--teacher", action="store_true", help="show exercise solutions (also BOOK_TEACHER=1)")
     b.add_argument("--out", default=None, help="build folder (HTML in OUT/html; default _build)")
-    b.add_argument("--no-execute", action="store_true", help="use the outputs stored in the notebooks")
-    e = sub.add_parser("execute", help="run notebooks and store their outputs in place")
-    e.add_argument("notebooks", nargs="*", help="default: every chapter notebook in the book")
-    sub.add_parser("toc", help="rewrite _toc.yml from PLAN")
+    b.add_argument("--fresh", action="store_true", help="clear the execution cache first (also BOOK_FRESH=1)")
     sub.add_parser("bundle", help="rewrite book/_static/vega-bundle.js")
     args = ap.parse_args(argv)
-
-    if args.cmd == "build":
-        teacher = args.teacher or os.environ.get("BOOK_TEACHER", "") not in ("", "0")
-        return build(args.out, teacher=teacher, execute=not args.no_execute)
-    if args.cmd == "execute":
-        from . import execute as nbexec
-        nbs = [Path(n) for n in args.notebooks] or chapter_notebooks()
-        t0 = time.perf_counter()
-        try:
-            runs = nbexec.run(nbs, in_place=True, timeout=NB_TIMEOUT)
-        except nbexec.NotebookError as e:
-            print(f"error: {e}", file=sys.stderr)
-            return 1
-        for r in runs:
-            print(f"executed {r.path.relative_to(ROOT)} in {r.seconds:.1f} s (worker {r.worker})")
-        print(f"{len(runs)} notebooks in {time.perf_counter() - t0:.1f} s")
-        return 0
-    if args.cmd == "toc":
-        print("updated _toc.yml" if sync_toc() else "_toc.yml up to date")
-        return 0
-    if args.cmd == "bundle":
+    try:
+        if args.cmd == "build":
+            return build(args.out, teacher=args.teacher or env_flag("BOOK_TEACHER"),
+                         fresh=args.fresh or env_flag("BOOK_FRESH"))
         print(f"wrote {ensure_bundle(force=True)}")
         return 0
-    return 1
+    except BuildError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\ninterrupted (Ctrl-C): the build stopped; nothing in the repository was changed. "
+              "Chapters that finished are kept in the execution cache.", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":
