@@ -29,6 +29,7 @@ converted or repaired):
 """
 from __future__ import annotations
 
+import warnings
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -128,7 +129,9 @@ def _number(text, where: str) -> Decimal | None:
 
 def read(path: Path) -> pd.DataFrame:
     """All published cells: geo_code, year, col (exports/imports/total), text, value (Decimal)."""
-    wb = openpyxl.load_workbook(require(path), read_only=True)
+    with warnings.catch_warnings():   # the POI-written workbook has no default style; harmless
+        warnings.filterwarnings("ignore", "Workbook contains no default style", UserWarning)
+        wb = openpyxl.load_workbook(require(path), read_only=True)
     if wb.sheetnames != ["Sheet0"]:
         raise SourceFormatError(f"{path}: sheets {wb.sheetnames}, expected ['Sheet0']")
     grid = list(wb["Sheet0"].iter_rows(values_only=True))
