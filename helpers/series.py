@@ -44,6 +44,13 @@ SERIES: dict[str, tuple[str, str]] = {
                                           "境内目的地和货源地进出口总额"),
     "exports_by_source": ("Exports by domestic source of goods", "境内货源地出口总额"),
     "imports_by_destination": ("Imports by domestic destination of goods", "境内目的地进口总额"),
+    # --- provincial customs trade from a SECONDARY compilation (万美元), concept inferred
+    "exports_by_location_secondary": ("Exports, most likely by location of operating units (secondary compilation)",
+                                      "出口总额(二手汇编)"),
+    "imports_by_location_secondary": ("Imports, most likely by location of operating units (secondary compilation)",
+                                      "进口总额(二手汇编)"),
+    "trade_total_by_location_secondary": ("Total trade, most likely by location of operating units "
+                                          "(secondary compilation)", "进出口总额(二手汇编)"),
     # --- provincial public finance (亿元)
     "local_budget_expenditure": ("Local general public budget expenditure", "地方一般公共预算支出"),
     "local_budget_revenue": ("Local general public budget revenue", "地方一般公共预算收入"),

@@ -84,8 +84,9 @@ def test_every_built_table_is_present():
     assert built == {
         "exclusions", "national_bop", "national_gacc", "national_nbs", "national_wdi",
         "provincial_fiscal", "provincial_gfcf", "provincial_grp_expenditure", "provincial_grp_first_published",
-        "provincial_grp_latest", "provincial_io_final_demand", "provincial_population", "provincial_population_nbs",
-        "provincial_trade_points", "provincial_trade_totals"}
+        "provincial_grp_latest", "provincial_grp_nbs2018", "provincial_io_final_demand", "provincial_population",
+        "provincial_population_nbs", "provincial_trade_annual_secondary", "provincial_trade_points",
+        "provincial_trade_totals"}
 
 
 def test_cached_lookups_hand_out_copies_and_follow_the_files(tmp_path):

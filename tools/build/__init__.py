@@ -26,6 +26,7 @@ BUILDERS = [
     "tools.build.io_tables",
     "tools.build.fiscal",
     "tools.build.trade_points",
+    "tools.build.trade_annual",
     "tools.build.nbs_files",
 ]
 

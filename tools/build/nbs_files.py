@@ -1,4 +1,4 @@
-"""The two NBS database exports in the sources, read with the same parser readers use.
+"""The NBS database exports in the sources, read with the same parser readers use.
 
 Raw (see ``gdp/PROVENANCE.md`` sections 2-3):
 
@@ -9,7 +9,13 @@ Raw (see ``gdp/PROVENANCE.md`` sections 2-3):
   year-end population (万人), 2000-2020, whose header lines were cut off by the uploader;
   the indicator and unit are supplied here from the PROVENANCE note.
 
-Both go through :func:`helpers.nbs_export.read_export`, so the build and
+* ``expenditure_annual/Tobby-star__dynamic_datas/分省年度数据.csv``: 分省年度数据, 指标
+  地区生产总值(亿元), 1993-2017, GB18030, as the NBS database held it at the end of 2018
+  (before the revisions after the 4th and 5th economic censuses). It is the GRP vintage the
+  database used beside its expenditure-approach indicators for 2014-2017 (PROVENANCE check 1),
+  so it is its own table and vintage, never spliced with the other two GRP vintages.
+
+All go through :func:`helpers.nbs_export.read_export`, so the build and
 ``python -m helpers.data add`` cannot drift apart.
 """
 from __future__ import annotations
@@ -23,6 +29,9 @@ GRP_FILE = "gdp/RenJiyi163__panel_data_analysis_for_thesis/分省年度数据.cs
 POP_FILE = "gdp/yinthan__ECON323-China-Polulation/AnnualbyProvince.csv"
 
 GRP_VINTAGE = "NBS database, revised after the 5th economic census (2025)"
+GRP2018_FILE = "expenditure_annual/Tobby-star__dynamic_datas/分省年度数据.csv"
+GRP2018_VINTAGE = "NBS database as exported 2018-12 (before the 4th and 5th economic census revisions)"
+GRP2018_SOURCE = "nbs_fsnd_grp_2018"
 POP_VINTAGE = "NBS database (English), revised after the 7th population census (downloaded by 2021-12)"
 
 GRP_SOURCE = "nbs_fsnd_grp_2025"
@@ -81,6 +90,45 @@ def grp_latest(src: Path) -> Table:
     )
 
 
+def grp_2018(src: Path) -> Table:
+    info = _read(src / GRP2018_FILE, "grp", "亿元", (1993, 2017))
+    if info.census_hint():
+        raise SourceFormatError(f"{src / GRP2018_FILE}: footnote mentions a census revision "
+                                f"({info.census_hint()}); PROVENANCE describes the pre-revision vintage")
+    source = Source(
+        id=GRP2018_SOURCE,
+        title="地区生产总值 / Gross regional product, by province (NBS database, end-2018 vintage)",
+        publisher="National Bureau of Statistics of China",
+        table=f"{info.database}, 指标 {info.indicator}({info.unit_text}), 时间 {info.time}",
+        address="https://data.stats.gov.cn/easyquery.htm?cn=E0103",
+        raw_files=[GRP2018_FILE],
+        vintage=GRP2018_VINTAGE,
+        licence="Official statistics (NBS); cite the National Bureau of Statistics.",
+        trust="HIGH",
+        via="GitHub Tobby-star/dynamic_datas @0af0641d (2018-12-31, byte copy of the NBS export)",
+        notes=("Production-approach GRP, not the expenditure panel. Same vintage as the NBS database's "
+               "expenditure-approach GRP 2014-2017 (Guangdong 4 of 4, Tianjin 3 of 4 equal). 1993-1999 values "
+               "differ from first-published ones for about ten provinces; 2006-2017 differ from the 2025 "
+               "vintage in every cell (Beijing 2017: 28014.94 here, 31325.9 there). Footnote: "
+               + " ".join(info.footnotes)),
+    )
+    return Table(
+        name="provincial_grp_nbs2018",
+        title="Gross regional product by province, 1993-2017, NBS database end-2018 vintage (100 million yuan)",
+        description=("Nominal GRP (地区生产总值) of the 31 provinces from an NBS database 分省年度数据 export made "
+                     "at the end of 2018, before the revisions after the 4th (2018) and 5th (2023) economic "
+                     "censuses. Kept apart from provincial_grp_first_published and provincial_grp_latest: the "
+                     "three vintages differ and are never spliced. It matches the expenditure-approach GRP of "
+                     "the NBS database for 2014-2017, not that printed in the CSY by-region tables of "
+                     "1998-2008. Current prices, 亿元."),
+        rows=nbs_export.tidy(info, GRP2018_SOURCE, GRP2018_VINTAGE),
+        sources=[source],
+        series=[SeriesInfo("grp", "亿元",
+                           "Gross regional product (地区生产总值), current prices, NBS database as exported at the "
+                           "end of 2018 (pre-4th-census vintage).", GRP2018_SOURCE, GRP2018_VINTAGE)],
+    )
+
+
 def population_nbs(src: Path) -> Table:
     info = _read(src / POP_FILE, "population_year_end", "万人", (2000, 2020),
                  indicator="Population at Year-end", unit="10000 persons")
@@ -119,4 +167,4 @@ def population_nbs(src: Path) -> Table:
 
 
 def build(src: Path) -> list[Table]:
-    return [grp_latest(src), population_nbs(src)]
+    return [grp_latest(src), grp_2018(src), population_nbs(src)]
