@@ -232,6 +232,23 @@ def build(out: Path | str | None = None, *, teacher: bool = False, fresh: bool =
     return status
 
 
+def linkcheck(out: Path | None = None) -> int:
+    """Sphinx's linkcheck builder over the book (chapters from the execution cache)."""
+    from jupyter_book.sphinx import build_sphinx
+    out = out or ROOT / "_build"
+    prepare_cache(False)
+    failures = execute_missing(chapter_notebooks())
+    if failures:
+        print("linkcheck: chapter(s) did not run:\n  " + "\n  ".join(failures), file=sys.stderr)
+        return 1
+    overrides = {"external_toc_path": TOC.as_posix(), "nb_execution_mode": "cache",
+                 "nb_execution_cache_path": str(CACHE)}
+    res = build_sphinx(ROOT, out / "linkcheck", noconfig=True, path_config=str(effective_config(out)),
+                       confoverrides=overrides, builder="linkcheck", warningiserror=False, keep_going=True,
+                       doctreedir=out / ".doctrees-linkcheck")
+    return res if isinstance(res, int) else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m tools.book", description=__doc__.split("\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -240,11 +257,14 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--out", default=None, help="build folder (HTML in OUT/html; default _build)")
     b.add_argument("--fresh", action="store_true", help="clear the execution cache first (also BOOK_FRESH=1)")
     sub.add_parser("bundle", help="rewrite book/_static/vega-bundle.js")
+    sub.add_parser("linkcheck", help="check the external links the book cites (Sphinx linkcheck; needs the internet)")
     args = ap.parse_args(argv)
     try:
         if args.cmd == "build":
             return build(args.out, teacher=args.teacher or env_flag("BOOK_TEACHER"),
                          fresh=args.fresh or env_flag("BOOK_FRESH"))
+        if args.cmd == "linkcheck":
+            return linkcheck()
         print(f"wrote {ensure_bundle(force=True)}")
         return 0
     except BuildError as e:
