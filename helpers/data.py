@@ -175,15 +175,32 @@ def _series_all(name: str, data_dir: Path | None = None) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+def secondary_sources(data_dir: Path | None = None) -> set[str]:
+    """Ids of the sources the manifest marks secondary (mirrors, compilations, news points)."""
+    return {s["name"] for s in manifest(data_dir).get("sources", []) if s.get("secondary")}
+
+
 def series(name: str, *, source_id: str | None = None, vintage: str | None = None,
-           geo: str | list[str] | None = None, annual: bool = True, data_dir: Path | None = None) -> pd.DataFrame:
+           geo: str | list[str] | None = None, annual: bool = True, level: str | None = None,
+           official_only: bool = False, missing_ok: bool = False,
+           data_dir: Path | None = None) -> pd.DataFrame:
     """All observations of one series, from every table that has it.
 
-    Filter by ``source_id``, ``vintage`` or province(s) (any name or code). With
-    ``annual=True`` (default) quarterly rows are left out. A reader-added NBS export of the
-    same series appears here automatically, with its own ``source_id`` and ``vintage``.
+    Filter by ``source_id``, ``vintage`` or province(s) (any name or code); ``level``
+    ``"provincial"`` or ``"national"`` keeps those rows only; ``official_only`` leaves out the
+    sources the manifest marks secondary. With ``annual=True`` (default) quarterly rows are left
+    out. A series no table has raises :class:`UnknownTableError`, or gives an empty frame with
+    the usual columns if ``missing_ok``. A reader-added NBS export of the same series appears
+    here automatically, with its own ``source_id`` and ``vintage``.
     """
-    df = _series_all(name, data_dir=data_dir)
+    if level not in (None, "provincial", "national"):
+        raise ValueError(f"level must be 'provincial', 'national' or None, not {level!r}")
+    try:
+        df = _series_all(name, data_dir=data_dir)
+    except UnknownTableError:
+        if not missing_ok:
+            raise
+        return pd.DataFrame(columns=["table"] + schema.COLUMNS)
     if source_id is not None:
         df = df[df["source_id"] == source_id]
     if vintage is not None:
@@ -192,6 +209,10 @@ def series(name: str, *, source_id: str | None = None, vintage: str | None = Non
         geos = [geo] if isinstance(geo, str) else list(geo)
         codes = [provinces.code_of(g, allow_national=True) for g in geos]
         df = df[df["geo_code"].isin(codes)]
+    if level is not None:
+        df = df[(df["geo_code"] == provinces.NATIONAL_CODE) == (level == "national")]
+    if official_only:
+        df = df[~df["source_id"].isin(secondary_sources(data_dir))]
     if annual:
         df = df[df["quarter"].isna()]
     return df.reset_index(drop=True)

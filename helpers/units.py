@@ -71,15 +71,8 @@ class Conversion:
                 f"= {self.usd * self.cny_per_usd:,.0f} yuan = {self.cny_100m:,.2f} 亿元")
 
 
-def _secondary_sources(data_dir: Path | None) -> set[str]:
-    s = data.sources(data_dir)
-    if "secondary" not in s.columns:
-        return set()
-    return set(s.loc[s["secondary"].fillna(False).astype(bool), "source_id"])
-
-
 def _fx_frames(data_dir: Path | None, include_derived: bool = False) -> list[pd.DataFrame]:
-    secondary = _secondary_sources(data_dir)
+    secondary = data.secondary_sources(data_dir)
     frames = []
     names = list(FX_SERIES) + ([(n, 1.0) for n in FX_NOT_FOR_CONVERSION] if include_derived else [])
     for rank, (name, factor) in enumerate(names):
@@ -238,3 +231,17 @@ def frame_to_cny_100m(df: pd.DataFrame, data_dir: Path | None = None, *, missing
     out = out[conv.notna()].copy()
     out.attrs["no_rate_years"] = no_rate
     return out
+
+
+def frame_usd(df: pd.DataFrame) -> pd.Series:
+    """The ``value`` column of a tidy frame in US dollars; any row not in a dollar unit is an error."""
+    bad = sorted(set(df["unit"]) - set(schema.TO_USD))
+    if bad:
+        where = sorted(set(df.loc[~df["unit"].isin(schema.TO_USD), "table"])) if "table" in df else []
+        raise ConversionError(f"expected US-dollar units, got {bad}" + (f" in table(s) {where}" if where else ""))
+    return df["value"] * df["unit"].map(schema.TO_USD)
+
+
+def yuan_per_head(value_100m_cny, population_10k):
+    """Yuan per person from an amount in 亿元 and a population in 万人 (scalars or Series)."""
+    return value_100m_cny * 1e8 / (population_10k * 1e4)
