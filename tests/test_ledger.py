@@ -170,9 +170,11 @@ def test_c7_definition_moves_the_result(tmp_path):
 
 
 def test_c8_not_testable_without_revenue_or_transfers(led):
+    # revenue (2014-2024) and MOF transfer (2019-2024) panels exist, but no year overlaps a balance panel
     r = led.loc["C8"]
     assert r["verdict"] == NOT_TESTABLE
-    assert r["figures"]["revenue_panel_years"] == [] and r["figures"]["transfer_years"] == []
+    assert r["figures"]["revenue_panel_years"] == list(range(2014, 2025))
+    assert r["figures"]["transfer_years"] == list(range(2019, 2025))
     assert "中央对地方转移支付" in r["detail"] and "地方财政一般预算收入" in r["detail"]
 
 
