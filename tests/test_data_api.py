@@ -83,7 +83,8 @@ def test_every_built_table_is_present():
     built = {r["name"] for r in data.manifest()["resources"] if r.get("x_origin") == "build"}
     assert built == {
         "exclusions", "national_bop", "national_gacc", "national_nbs", "national_wdi",
-        "provincial_fiscal", "provincial_gfcf", "provincial_grp_expenditure", "provincial_grp_first_published",
+        "provincial_fiscal", "provincial_fiscal_long", "provincial_fiscal_summaries", "provincial_transfers",
+        "provincial_gfcf", "provincial_grp_expenditure", "provincial_grp_first_published",
         "provincial_grp_latest", "provincial_grp_nbs2018", "provincial_io_final_demand", "provincial_population",
         "provincial_population_nbs", "provincial_trade_annual_secondary", "provincial_trade_points",
         "provincial_trade_totals"}

@@ -46,7 +46,8 @@ def test_yearbook_files_equal_tidy_copies(sid, year):
 
 
 def test_secondary_2005_2006_agrees_with_official_after_rounding():
-    sec = data.series("local_budget_expenditure_secondary").set_index(["geo_code", "year"])["value"]
+    sec = data.series("local_budget_expenditure_secondary",
+                      source_id="chinaorgcn_local_fiscal_expenditure").set_index(["geo_code", "year"])["value"]
     off = expenditure_by_source()[REN]
     j = pd.concat([sec, off], axis=1, join="inner").dropna()
     assert len(j) == 45  # 23 provinces x 2005-2006, minus Sichuan 2006 (cut off in the page copy)

@@ -35,7 +35,10 @@ def test_shares_recomputed_from_levels_match_published():
 def test_provincial_expenditure_one_value_per_province_year():
     e = fc.provincial_expenditure()
     assert not e.duplicated(["geo_code", "year"]).any()
-    assert len(e) == 31 * 20 and e["year"].min() == 2005 and e["year"].max() == 2024
+    panel = e[e["year"] >= 2005]
+    assert len(panel) == 31 * 20 and panel["year"].max() == 2024
+    # before 2005 only Qinghai's yearbook table 9-1 (1957-2004, 万元 converted to 亿元)
+    assert set(e.loc[e["year"] < 2005, "expenditure_source"]) <= {"qinghai_yb2017_t9_1", "qinghai_yb2019_t9_1"}
     assert not e["expenditure_source"].str.contains("secondary").any()
     g = e.set_index(["geo_code", "year"])["expenditure_100m_cny"]
     assert g[("440000", 2023)] == pytest.approx(18527.03)         # CSY 2024 table 7-6, Guangdong
@@ -52,9 +55,11 @@ def test_expenditure_per_head_and_per_grp():
     assert e.loc[("440000", 2023), "exp_pct_grp"] == pytest.approx(18527.03 / 137905.4 * 100, rel=1e-6)
 
 
-def test_no_transfer_or_revenue_panel_and_what_would_settle_it():
-    assert fc.transfer_data_available() == {"local_budget_revenue": [], "central_transfers": []}
-    assert fc.fiscal_gap_vs_balance().empty
+def test_revenue_and_transfer_panels_and_what_would_settle_it():
+    # provincial final accounts 2014-2016 + NBS 2017-2024; MOF final accounts 2019-2024 (data/provincial_*)
+    assert fc.transfer_data_available() == {"local_budget_revenue": list(range(2014, 2025)),
+                                            "central_transfers": list(range(2019, 2025))}
+    assert set(fc.fiscal_gap_vs_balance()["year"]) <= set(range(2014, 2025))
     text = " ".join(t for t, _ in fc.WOULD_SETTLE)
     assert "中央对地方转移支付" in text and "地方财政一般预算收入" in text
 
@@ -67,8 +72,9 @@ def test_reader_revenue_export_makes_the_gap_measurable(tmp_path):
     f = tmp_path / "revenue.csv"
     write_export(f, "地方财政一般预算收入", "亿元", [2010, 2011], lambda p, y: 100 + int(p.code[:2]))
     nbs_export.add(f, vintage="synthetic test", data_dir=d)
-    assert fc.transfer_data_available(d)["local_budget_revenue"] == [2010, 2011]
+    # the export's years join the built panel (final accounts 2014-2016, NBS 2017-2024)
+    assert fc.transfer_data_available(d)["local_budget_revenue"] == [2010, 2011] + list(range(2014, 2025))
     gap = fc.fiscal_gap_vs_balance(d)
-    assert len(gap) == 62
+    assert len(gap[gap["year"].isin([2010, 2011])]) == 62
     row = gap.set_index(["geo_code", "year"]).loc[("630000", 2010)]
     assert row["gap_pct_grp"] == pytest.approx((row["expenditure_100m_cny"] - 163) / row["grp_100m_cny"] * 100)

@@ -170,9 +170,11 @@ def test_c7_definition_moves_the_result(tmp_path):
 
 
 def test_c8_not_testable_without_revenue_or_transfers(led):
+    # revenue (2014-2024) and MOF transfer (2019-2024) panels exist, but no year overlaps a balance panel
     r = led.loc["C8"]
     assert r["verdict"] == NOT_TESTABLE
-    assert r["figures"]["revenue_panel_years"] == [] and r["figures"]["transfer_years"] == []
+    assert r["figures"]["revenue_panel_years"] == list(range(2014, 2025))
+    assert r["figures"]["transfer_years"] == list(range(2019, 2025))
     assert "中央对地方转移支付" in r["detail"] and "地方财政一般预算收入" in r["detail"]
 
 
@@ -239,7 +241,7 @@ def test_c8_becomes_testable_with_a_reader_revenue_export(data_copy, tmp_path):
     write_export(f, "地方财政一般预算收入", "亿元", years, lambda p, y: 100)
     nbs_export.add(f, vintage="synthetic revenue", data_dir=data_copy)
     c8 = ledger.evaluate(data_dir=data_copy).set_index("claim").loc["C8"]
-    assert c8["figures"]["revenue_panel_years"] == years
+    assert c8["figures"]["revenue_panel_years"] == years + list(range(2014, 2025))   # + the built panel
     overlap = c8["figures"]["gap_vs_balance"]
     if overlap:      # a provincial balance panel overlaps the revenue years
         assert c8["verdict"] in (PARTLY, CONTRADICTED)

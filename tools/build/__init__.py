@@ -25,6 +25,7 @@ BUILDERS = [
     "tools.build.accounts",
     "tools.build.io_tables",
     "tools.build.fiscal",
+    "tools.build.fiscal_revenue",
     "tools.build.trade_points",
     "tools.build.trade_annual",
     "tools.build.nbs_files",
