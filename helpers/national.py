@@ -336,7 +336,8 @@ def bop_latest(series: str | list[str] | None = None, include_secondary: bool = 
     df = df.drop_duplicates(["period", "base"], keep="last")
     out = pd.DataFrame({
         "period": df["period"], "year": df["year"].astype(int), "quarter": df["quarter"], "series": df["base"],
-        "value": [units.to_usd(v, u) / 1e8 for v, u in zip(df["value"], df["unit"])], "unit": "亿美元",
+        "value": [v * (schema.TO_USD[u] / schema.TO_USD["亿美元"]) for v, u in zip(df["value"], df["unit"])],
+        "unit": "亿美元",
         "value_as_published": df["value"], "unit_as_published": df["unit"], "source_id": df["source_id"],
         "vintage": df["vintage"], "release_date": df["release_date"], "secondary": df["secondary"],
         "table": df["table"]})
