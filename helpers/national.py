@@ -18,6 +18,10 @@ Everything here reads the tidy tables in ``data/`` (never the raw files):
   levels in 亿美元; where a ratio is shown it divides by the *whole year's* GDP and the
   column name says so (``..._pct_of_annual_gdp``).
 
+* Newest SAFE releases (table ``national_bop_releases``, 2023Q4-2026Q1, each release a vintage):
+  :func:`bop_latest` gives the latest published value per period across workbook and releases;
+  :func:`current_account_recent` the annual current account 2018-2025 + 2026Q1 and its % of GDP.
+
 >>> from helpers import national
 >>> national.annual_balances().query("year == 2018")[["year", "current_account"]]
 >>> national.episode_2018()["calendar_2018"]          # +241.31 亿美元: a surplus
