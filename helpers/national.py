@@ -18,17 +18,22 @@ Everything here reads the tidy tables in ``data/`` (never the raw files):
   levels in 亿美元; where a ratio is shown it divides by the *whole year's* GDP and the
   column name says so (``..._pct_of_annual_gdp``).
 
+* Newest SAFE releases (table ``national_bop_releases``, 2023Q4-2026Q1, each release a vintage):
+  :func:`bop_latest` gives the latest published value per period across workbook and releases;
+  :func:`current_account_recent` the annual current account 2018-2025 + 2026Q1 and its % of GDP.
+
 >>> from helpers import national
 >>> national.annual_balances().query("year == 2018")[["year", "current_account"]]
 >>> national.episode_2018()["calendar_2018"]          # +241.31 亿美元: a surplus
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
 
-from . import data, units
+from . import data, schema, units
 
 #: SAFE series (亿美元) -> short column name used in this module's frames.
 BOP_SERIES = {
@@ -259,3 +264,138 @@ def peak_and_recent(gdp_source: str = "nbs", balance: str = "current_account", r
         "recent_max_level_year": int(rec.loc[rec[balance].idxmax(), "year"]),
         "recent_mean_level": float(rec[balance].mean()),
     }
+
+
+
+# ---------------------------------------------------------------------------------------------
+# Newest SAFE releases (table national_bop_releases) and the latest published value per period
+# ---------------------------------------------------------------------------------------------
+
+RELEASES_TABLE = "national_bop_releases"
+#: The held SAFE workbook (national_bop) is the March-2024 vintage: its 2023 values equal the formal
+#: release of 2024-03-29 (national_recent/PROVENANCE.md, check 1). Its vintage string carries no date.
+WORKBOOK_RELEASE_DATE = "2024-03-29 (workbook = the March-2024 vintage)"
+_RELEASED = re.compile(r"released (before )?(\d{4}-\d{2}(?:-\d{2})?)")
+_NAME = re.compile(r"^(?P<base>.+?)(?P<unit>_usd_bn|_usd_mn|_cny_bn|_cny_trn|_cny)?(?P<per>_h1|_q1_q3)?"
+                   r"(?P<sec>_secondary)?$")
+
+
+def release_date(vintage: str, source_id: str = "") -> tuple[str, tuple]:
+    """(release date as written, sort key) of a SAFE or NBS vintage.
+
+    ``'SAFE 2025Q4 preliminary, released 2026-02-13'`` -> ``'2026-02-13'``; "released before D" sorts
+    just before D; the workbook (source ``safe_bop_bpm6``) takes :data:`WORKBOOK_RELEASE_DATE`.
+    """
+    if source_id == SAFE_SOURCE:
+        return WORKBOOK_RELEASE_DATE, (WORKBOOK_RELEASE_DATE[:10], 1)
+    m = _RELEASED.search(vintage)
+    if not m:
+        raise ValueError(f"vintage {vintage!r} names no release date ('released YYYY-MM-DD')")
+    return vintage[m.start() + len("released "):], (m.group(2), 0 if m.group(1) else 1)
+
+
+def _usd_rows(df: pd.DataFrame, table: str) -> pd.DataFrame:
+    """US-dollar rows of a BoP table with base series, period label and secondary flag."""
+    parts = df["series"].str.extract(_NAME)
+    df = df.assign(base=parts["base"], per=parts["per"].fillna(""), secondary=parts["sec"].notna(), table=table)
+    df = df[df["unit"].isin(list(schema.TO_USD))]
+    q = df["quarter"]
+    df["period"] = df["year"].astype(str) + q.map(lambda v: "" if pd.isna(v) else f"Q{int(v)}") + \
+        df["per"].map({"": "", "_h1": "H1", "_q1_q3": "Q1-Q3"})
+    return df
+
+
+def bop_latest(series: str | list[str] | None = None, include_secondary: bool = False,
+               data_dir: Path | None = None) -> pd.DataFrame:
+    """The latest published US-dollar value of each SAFE balance-of-payments series per period.
+
+    Candidates: the SAFE workbook (``national_bop``, March-2024 vintage, released 2024-03-29) and every
+    SAFE release in ``national_bop_releases`` (2023Q4 preliminary to 2026Q1 formal). For each
+    (period, series) the value of the release with the **latest release date** wins; on the same date
+    the SAFE site beats a copy, and the 亿美元 table figure beats the text's 十亿美元 (they are equal).
+    Nothing is summed, differenced or spliced: a period no release covers keeps the workbook value
+    (2019-2023 are the March-2024 vintage: the March-2025 and March-2026 revisions are not held,
+    except 2023 as quoted by a secondary page), a period with no value stays absent (e.g. 2024Q3 in
+    dollars: only a garbled repost has it, left out).
+
+    ``series``: base name(s) such as ``"bop_current_account"`` (credit/debit: ``..._credit``); None = all.
+    ``include_secondary``: also consider copies on mirrors and news sites (``*_secondary`` series).
+
+    Columns: ``period`` ('2025', '2026Q1', '2025H1', '2024Q1-Q3'), ``year``, ``quarter``, ``series``
+    (base name), ``value`` and ``unit`` (always 亿美元), ``value_as_published``, ``unit_as_published``,
+    ``source_id``, ``vintage``, ``release_date``, ``secondary``, ``table``.
+    """
+    frames = [_usd_rows(data.load("national_bop", data_dir), "national_bop")]
+    if RELEASES_TABLE in data.tables(data_dir):
+        frames.append(_usd_rows(data.load(RELEASES_TABLE, data_dir), RELEASES_TABLE))
+    df = pd.concat(frames, ignore_index=True)
+    if series is not None:
+        df = df[df["base"].isin([series] if isinstance(series, str) else list(series))]
+    if not include_secondary:
+        df = df[~df["secondary"]]
+    dates = [release_date(v, s) for v, s in zip(df["vintage"], df["source_id"])]
+    df["release_date"] = [d[0] for d in dates]
+    df["_key"] = [(d[1], not sec, u == "亿美元") for d, sec, u in zip(dates, df["secondary"], df["unit"])]
+    df = df.sort_values("_key", key=lambda k: k.map(lambda t: (t[0][0], t[0][1], t[1], t[2])), kind="mergesort")
+    df = df.drop_duplicates(["period", "base"], keep="last")
+    out = pd.DataFrame({
+        "period": df["period"], "year": df["year"].astype(int), "quarter": df["quarter"], "series": df["base"],
+        "value": [v * (schema.TO_USD[u] / schema.TO_USD["亿美元"]) for v, u in zip(df["value"], df["unit"])],
+        "unit": "亿美元",
+        "value_as_published": df["value"], "unit_as_published": df["unit"], "source_id": df["source_id"],
+        "vintage": df["vintage"], "release_date": df["release_date"], "secondary": df["secondary"],
+        "table": df["table"]})
+    order = out["quarter"].fillna(0).astype(int) + out["period"].str.contains("H1|Q1-Q3").astype(int) * 10
+    return out.assign(_o=order).sort_values(["series", "year", "_o"]).drop(columns="_o").reset_index(drop=True)
+
+
+def _gdp_latest(data_dir: Path | None = None) -> pd.DataFrame:
+    """NBS GDP (亿元) per year, latest held vintage: the revised NBS series (``nbs_gdp_latest``) where it
+    has the year, else the latest-released news copy of an NBS release (``gdp_secondary``)."""
+    rows = []
+    latest = data.series("gdp", source_id="nbs_gdp_latest", geo="000000", data_dir=data_dir)
+    rows += [(int(r.year), r.value, r.source_id, r.vintage, False, "") for r in latest.itertuples()]
+    try:
+        sec = data.series("gdp_secondary", geo="000000", data_dir=data_dir)
+    except data.UnknownTableError:
+        sec = pd.DataFrame(columns=["year", "value", "source_id", "vintage"])
+    sec = sec.assign(_d=[release_date(v)[1] for v in sec["vintage"]]).sort_values("_d")
+    rows += [(int(r.year), r.value, r.source_id, r.vintage, True, release_date(r.vintage)[0]) for r in sec.itertuples()
+             if int(r.year) not in set(latest["year"].astype(int))]
+    g = pd.DataFrame(rows, columns=["year", "gdp_cny_100m", "gdp_source_id", "gdp_vintage", "gdp_secondary",
+                                    "gdp_release_date"])
+    return g.drop_duplicates("year", keep="last")
+
+
+def current_account_recent(start: int = 2018, include_secondary: bool = False,
+                           data_dir: Path | None = None) -> pd.DataFrame:
+    """Annual current account from ``start``, plus the quarters after the last year, latest vintage, and
+    its share of GDP: for the "surplus petering out" claim (2024, 2025, 2026Q1).
+
+    Current account: :func:`bop_latest` (亿美元, with ``vintage`` and ``release_date``). GDP: NBS in 亿元
+    (:func:`_gdp_latest`; 2024-2025 from news reports of NBS releases, ``gdp_secondary`` True) converted
+    with :func:`helpers.units.to_usd_100m` at the official annual average rate (NBS, then WDI; for 2025 the
+    NBS communique rate 7.1429, known only from a news report: ``fx_secondary`` True). ``ca_pct_gdp`` =
+    current account / GDP x 100; a quarter is divided by nothing (no quarterly GDP; 2026 GDP not
+    published): ``ca_pct_gdp`` is empty there.
+    """
+    ca = bop_latest("bop_current_account", include_secondary, data_dir)
+    annual = ca[(ca["period"] == ca["year"].astype(str)) & (ca["year"] >= start)]
+    later = ca[ca["quarter"].notna() & (ca["year"] > annual["year"].max())]
+    out = pd.concat([annual, later]).rename(columns={"value": "current_account", "source_id": "ca_source_id",
+                                                     "vintage": "ca_vintage", "release_date": "ca_release_date",
+                                                     "secondary": "ca_secondary"})
+    out = out[["period", "year", "quarter", "current_account", "unit", "ca_source_id", "ca_vintage",
+               "ca_release_date", "ca_secondary"]].merge(_gdp_latest(data_dir), on="year", how="left")
+    out.loc[out["quarter"].notna(), ["gdp_cny_100m", "gdp_source_id", "gdp_vintage", "gdp_secondary",
+                                     "gdp_release_date"]] = None
+    fx = [units.rate_info(y, data_dir, include_secondary=True) if pd.notna(g) else None
+          for y, g in zip(out["year"], out["gdp_cny_100m"])]
+    out["cny_per_usd"] = [f["cny_per_usd"] if f else None for f in fx]
+    out["fx_source_id"] = [f["source_id"] if f else None for f in fx]
+    sec = data.secondary_sources(data_dir)
+    out["fx_secondary"] = [f["source_id"] in sec if f else None for f in fx]
+    out["gdp_usd_100m"] = [units.to_usd_100m(g, "亿元", y, data_dir, include_secondary=True) if pd.notna(g) else None
+                           for y, g in zip(out["year"], out["gdp_cny_100m"])]
+    out["ca_pct_gdp"] = out["current_account"] / pd.to_numeric(out["gdp_usd_100m"]) * 100
+    return out.reset_index(drop=True)

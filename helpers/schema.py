@@ -36,6 +36,10 @@ UNITS: dict[str, str] = {
     "万美元": "10,000 US dollars",
     "百万美元": "million US dollars",
     "亿美元": "100 million US dollars",
+    "十亿美元": "billion US dollars (10^9; SAFE and news texts' 'USD ... billion')",
+    "万亿美元": "trillion US dollars (10^12)",
+    "十亿元": "billion yuan (10^9 CNY; SAFE texts' 'RMB ... billion')",
+    "万亿元": "trillion yuan (10^12 CNY)",
     "美元": "US dollars",
     "亿SDR": "100 million special drawing rights",
     "万人": "10,000 persons",
@@ -49,8 +53,9 @@ UNITS: dict[str, str] = {
 }
 
 #: Multipliers to a common base, for conversions between units of the same kind.
-TO_CNY = {"亿元": 1e8, "万元": 1e4, "元": 1.0}
-TO_USD = {"千美元": 1e3, "万美元": 1e4, "百万美元": 1e6, "亿美元": 1e8, "美元": 1.0}
+TO_CNY = {"万亿元": 1e12, "十亿元": 1e9, "亿元": 1e8, "万元": 1e4, "元": 1.0}
+TO_USD = {"千美元": 1e3, "万美元": 1e4, "百万美元": 1e6, "亿美元": 1e8, "十亿美元": 1e9, "万亿美元": 1e12,
+          "美元": 1.0}
 
 
 class DataValidationError(ValueError):

@@ -40,6 +40,9 @@ FX_SERIES = [
 ]
 #: Series that look like exchange rates but must never be used to convert.
 FX_NOT_FOR_CONVERSION = ("fx_cny_per_usd_derived",)
+#: Official rates known only from a secondary copy (the NBS 2025 communique rate via a news report):
+#: used only when asked (``include_secondary=True``) and only for years without an official rate.
+FX_SECONDARY = ("fx_cny_per_usd_secondary",)
 #: Units that are exchange rates (a value in one of these cannot be converted to 亿元).
 RATE_UNITS = ("元/美元", "元/100美元", "元/100单位外币")
 
@@ -71,16 +74,18 @@ class Conversion:
                 f"= {self.usd * self.cny_per_usd:,.0f} yuan = {self.cny_100m:,.2f} 亿元")
 
 
-def _fx_frames(data_dir: Path | None, include_derived: bool = False) -> list[pd.DataFrame]:
+def _fx_frames(data_dir: Path | None, include_derived: bool = False,
+               include_secondary: bool = False) -> list[pd.DataFrame]:
     secondary = data.secondary_sources(data_dir)
     frames = []
-    names = list(FX_SERIES) + ([(n, 1.0) for n in FX_NOT_FOR_CONVERSION] if include_derived else [])
+    names = (list(FX_SERIES) + ([(n, 1.0) for n in FX_SECONDARY] if include_secondary else [])
+             + ([(n, 1.0) for n in FX_NOT_FOR_CONVERSION] if include_derived else []))
     for rank, (name, factor) in enumerate(names):
         try:
             s = data.series(name, geo="000000", data_dir=data_dir)
         except data.UnknownTableError:
             continue
-        official = name not in FX_NOT_FOR_CONVERSION
+        official = name not in FX_NOT_FOR_CONVERSION and name not in FX_SECONDARY
         if official:
             s = s[~s["source_id"].isin(secondary)]
         if s.empty:
@@ -94,14 +99,16 @@ def _fx_frames(data_dir: Path | None, include_derived: bool = False) -> list[pd.
 
 
 @data.cached_on_data
-def fx_rates(data_dir: Path | None = None) -> pd.DataFrame:
+def fx_rates(data_dir: Path | None = None, include_secondary: bool = False) -> pd.DataFrame:
     """Official annual average yuan per US dollar by year, with the source used for each year.
 
     Columns: ``year, cny_per_usd, source_id, vintage``. NBS first (latest scrape first), WDI
     where NBS has no value; :func:`fx_comparison` shows every source side by side.
-    Never contains the derived monthly-average rate or a secondary source.
+    Never contains the derived monthly-average rate; a secondary copy of an official rate
+    (:data:`FX_SECONDARY`) only with ``include_secondary=True`` and only for years no official
+    source covers (``source_id`` then names the secondary copy).
     """
-    frames = _fx_frames(data_dir)
+    frames = _fx_frames(data_dir, include_secondary=include_secondary)
     if not frames:
         raise ConversionError("no official exchange-rate series in data/ "
                               "(need fx_cny_per_100usd from NBS or fx_cny_per_usd from WDI)")
@@ -131,15 +138,15 @@ def fx_comparison(data_dir: Path | None = None, include_derived: bool = False) -
     return wide.merge(used[["year", "used", "used_source"]], on="year", how="left")
 
 
-def rate(year: int, data_dir: Path | None = None) -> float:
+def rate(year: int, data_dir: Path | None = None, include_secondary: bool = False) -> float:
     """The official annual average yuan per US dollar for ``year`` (ConversionError if none)."""
-    return rate_info(year, data_dir)["cny_per_usd"]
+    return rate_info(year, data_dir, include_secondary)["cny_per_usd"]
 
 
 @data.cached_on_data
-def rate_info(year: int, data_dir: Path | None = None) -> dict:
+def rate_info(year: int, data_dir: Path | None = None, include_secondary: bool = False) -> dict:
     """``{'year', 'cny_per_usd', 'source_id', 'vintage', 'publisher', 'title'}`` for ``year``."""
-    r = fx_rates(data_dir)
+    r = fx_rates(data_dir, include_secondary)
     hit = r[r["year"] == int(year)]
     if hit.empty:
         raise ConversionError(
@@ -196,12 +203,14 @@ def to_cny_100m(value: float, unit: str, year: int, data_dir: Path | None = None
     return convert(value, unit, year, data_dir).cny_100m
 
 
-def to_usd_100m(value: float, unit: str, year: int, data_dir: Path | None = None) -> float:
-    """Convert a value in any yuan or US-dollar unit to 亿美元, yuan at the year's official average rate."""
+def to_usd_100m(value: float, unit: str, year: int, data_dir: Path | None = None,
+                include_secondary: bool = False) -> float:
+    """Convert a value in any yuan or US-dollar unit to 亿美元, yuan at the year's official average rate
+    (with ``include_secondary=True``, a secondary copy of the official rate where no official source has it)."""
     _check_unit(unit)
     if unit in schema.TO_USD:
         return to_usd(value, unit) / 1e8
-    return to_cny(value, unit) / rate(year, data_dir) / 1e8
+    return to_cny(value, unit) / rate(year, data_dir, include_secondary) / 1e8
 
 
 def frame_to_cny_100m(df: pd.DataFrame, data_dir: Path | None = None, *, missing: str = "drop") -> pd.DataFrame:

@@ -23,6 +23,7 @@ def annual(series, source_id=None):
 def quarterly(series, source_id=None):
     df = data.series(series, source_id=source_id, geo=NAT, annual=False)
     df = df[df["quarter"].notna()]
+    assert not df.duplicated(["year", "quarter"]).any(), f"{series} ({source_id}): several vintages; give a source_id"
     return df.set_index(["year", "quarter"])["value"]
 
 
@@ -36,7 +37,7 @@ def test_safe_current_account_annual(year, value):
 @pytest.mark.parametrize("year,q,value", [(2001, 2, -8.96), (2018, 1, -397.73), (2018, 2, -26.42),
                                           (2018, 3, 175.74), (2020, 1, -522.52)])
 def test_safe_current_account_quarterly(year, q, value):
-    assert quarterly("bop_current_account")[(year, q)] == pytest.approx(value, abs=0.01)
+    assert quarterly("bop_current_account", national.BOP_ID)[(year, q)] == pytest.approx(value, abs=0.01)
 
 
 def test_annual_current_account_deficit_years():
@@ -48,7 +49,7 @@ def test_annual_current_account_deficit_years():
 
 
 def test_quarterly_current_account_deficits_only_four_quarters():
-    ca = quarterly("bop_current_account")
+    ca = quarterly("bop_current_account", national.BOP_ID)
     assert sorted(ca[ca < 0].index) == [(2001, 2), (2018, 1), (2018, 2), (2020, 1)]
 
 
@@ -108,7 +109,7 @@ def test_rmb_sheets_are_usd_at_the_quarter_rate():
     assert ca[2018] == pytest.approx(1881.74, abs=0.005)
     assert ca[2023] == pytest.approx(17825.96, abs=0.005)
     # each RMB quarter is the USD quarter converted at that quarter's average rate (6.1-7.3 yuan/USD)
-    cny, usd = quarterly("bop_goods_credit_cny"), quarterly("bop_goods_credit")
+    cny, usd = quarterly("bop_goods_credit_cny", national.BOP_ID), quarterly("bop_goods_credit", national.BOP_ID)
     rate = (cny / usd).dropna()
     assert len(rate) == 14 * 4 and rate.between(6.1, 7.3).all()
 
