@@ -31,5 +31,8 @@ data: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m tools.bench
 
+pdf: book
+	$(PY) -m pip install --quiet "pypdf>=4" && $(PY) -m tools.pdf
+
 clean:
 	rm -rf _build .pytest_cache
