@@ -40,7 +40,7 @@ bench: $(TESTSTAMP)
 	$(PY) -m tools.bench
 
 pdf: book
-	$(PY) -m tools.pdf _build/html _build/pdf/book.pdf
+	$(PY) -m pip install --quiet -e '.[pdf]' && $(PY) -m tools.pdf
 
 clean:
 	rm -rf _build .pytest_cache

@@ -62,6 +62,8 @@ def resources(data_dir: Path | None = None) -> pd.DataFrame:
             n_rows = len(data.load(r["name"], data_dir))
         elif exists and r["name"] == "exclusions":
             n_rows = len(data.exclusions(data_dir))
+        elif exists and r.get("format") == "geojson":  # geometry: one "row" per feature
+            n_rows = len(json.loads((base / r["path"]).read_text(encoding="utf-8"))["features"])
         out.append({
             "table": r["name"], "file": f"data/{r['path']}", "title": r.get("title", ""),
             "rows": n_rows, "bytes": r.get("bytes"), "sha256": r.get("hash", "").removeprefix("sha256:"),
@@ -175,7 +177,7 @@ def downloads_markdown(prefix: str = "../data/", data_dir: Path | None = None) -
     lines = [f"- {{download}}`datapackage.json <{prefix}datapackage.json>`: the manifest "
              "(Frictionless Data Package)"]
     for _, r in resources(data_dir).iterrows():
-        fname = Path(r["file"]).name
+        fname = r["file"].removeprefix("data/")
         rows = f", {int(r['rows']):,} rows" if pd.notna(r["rows"]) else ""
         title = r["title"].replace("`", "'")
         lines.append(f"- {{download}}`{fname} <{prefix}{fname}>`: {title}{rows}")
@@ -183,9 +185,10 @@ def downloads_markdown(prefix: str = "../data/", data_dir: Path | None = None) -
 
 
 def data_files(data_dir: Path | None = None) -> list[str]:
-    """File names in ``data/`` that a reader may download (every .csv and the manifest)."""
+    """Paths under ``data/`` that a reader may download (every .csv, the manifest, the geometry)."""
     base = _base(data_dir)
-    return sorted(p.name for p in base.iterdir() if p.suffix in (".csv", ".json"))
+    return sorted(p.relative_to(base).as_posix() for p in base.rglob("*")
+                  if p.suffix in (".csv", ".json", ".geojson"))
 
 
 def manifest_excerpt(name: str = "provincial_trade_totals", data_dir: Path | None = None,

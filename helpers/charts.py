@@ -6,7 +6,8 @@ Importing it (``from helpers import charts``) does three things once, for every 
   a CJK fallback (province names in Chinese render), colour-blind-safe palettes
   (:data:`OKABE_ITO` for categories, a diverging blue-orange scheme for balances where blue is a
   surplus and orange a deficit, sequential viridis for levels);
-* registers and enables the **offline renderer** ``book``: each chart is emitted as
+* registers and enables the **offline renderer** ``book``. With ``BOOK_STATIC_CHARTS=1`` in the
+  environment (the book build sets it) each chart is emitted as
 
   - ``text/html``: a ``<figure>`` holding a ``div`` (``role="img"``, ``aria-label`` = the alt
     text) that the page's single shared vega bundle (``book/_static/vega-bundle.js``, loaded
@@ -15,23 +16,29 @@ Importing it (``from helpers import charts``) does three things once, for every 
     the element id is a hash of the spec, so re-executing a notebook gives identical outputs;
   - ``image/svg+xml``: the same static SVG (vl-convert), for the PDF build and plain viewers.
 
-  Nothing is ever loaded from a CDN.
+  Without it (Jupyter, Binder) no SVG is drawn: the output is the Vega-Lite spec
+  (``application/vnd.vegalite.v5+json``, drawn by JupyterLab itself) and a ``text/plain`` fallback
+  (title and alt text). Nothing is ever loaded from a CDN.
+* sizes every chart to the text column: single and layered views get ``width="container"``
+  (``autosize`` fit-x, so axis labels are inside the width); the static copy is drawn
+  :data:`PRINT_WIDTH` px wide, which fits an A4 page.
 
-* provides :func:`finish` (title, source note as subtitle, axis units, alt text) and the
-  builders :func:`coverage_heatmap`, :func:`coverage_overview`, :func:`province_year_heatmap`,
-  :func:`tile_map`, :func:`line_chart` and :func:`bar_chart`, which all call :func:`finish`.
+* provides :func:`finish` (title, source note as subtitle, axis units, alt text; it refuses a
+  quantitative axis without a unit) and the builders :func:`coverage_heatmap`,
+  :func:`coverage_overview`, :func:`province_year_heatmap`, :func:`tile_map`, :func:`choropleth`,
+  :func:`line_chart` and :func:`bar_chart`, which all call :func:`finish`.
 
 Aggregate before charting: the data of every chart are inlined in the page, and a page should
 stay under 1.5 MB.
 """
 from __future__ import annotations
 
-import re
-
 import base64
 import hashlib
 import html
 import json
+import os
+import re
 from typing import Any
 
 import altair as alt
@@ -45,8 +52,20 @@ VL_VERSION = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
 #: File name of the shared runtime in book/_static (written by ``python -m helpers.book bundle``).
 BUNDLE_NAME = "vega-bundle.js"
 
+#: Environment variable the book build sets: draw the static SVG copy of every chart.
+STATIC_ENV = "BOOK_STATIC_CHARTS"
+#: Width of the static (print) copy of a chart whose width follows the page: fits A4 portrait.
+PRINT_WIDTH = 620
+#: Smallest type in any chart (px): axis labels, legends, tile labels; titles at least TITLE_MIN.
+FONT_MIN, TITLE_MIN = 11, 14
+
 #: Okabe & Ito (2008) colour-blind-safe qualitative palette, most distinct colours first.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000"]
+#: Colours 9-16 for charts with more categories (Paul Tol's "muted" scheme, also colour-blind
+#: safe; none repeats an Okabe-Ito colour). Lines beyond the 8th also get a dash pattern.
+PALETTE_EXTENSION = ["#882255", "#44AA99", "#999933", "#332288", "#DDCC77", "#661100", "#6699CC", "#AA4466"]
+#: Dash patterns by category (solid first), for lines past the 8th colour.
+DASHES = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3]]
 #: Diverging scheme for balances: orange = deficit (negative), blue = surplus (positive).
 DIVERGING_SCHEME = "blueorange"
 DIVERGING_REVERSE = True  # vega's blueorange runs blue -> orange; reversed, negative is orange
@@ -71,6 +90,7 @@ def theme_config() -> dict:
             "font": FONT,
             "view": {"continuousWidth": 560, "continuousHeight": 300, "stroke": None},
             "title": {"anchor": "start", "fontSize": 16, "fontWeight": 600, "subtitleFontSize": 12,
+                      "limit": 0, "subtitleLimit": 0,
                       "subtitleColor": "#444444", "offset": 10, "font": FONT, "subtitleFont": FONT},
             # labelLimit 0: labels are never cut to a pixel width. Cutting means measuring each
             # label letter by letter, which made up 40 % of the time spent drawing the static
@@ -78,8 +98,13 @@ def theme_config() -> dict:
             "axis": {"labelFontSize": 12, "titleFontSize": 12, "titleFontWeight": 600,
                      "labelFont": FONT, "titleFont": FONT, "gridColor": "#e6e6e6", "labelLimit": 0},
             "header": {"labelFontSize": 12, "titleFontSize": 12, "labelFont": FONT, "titleFont": FONT},
+            # legends below the plot, one entry a line, never cut: long labels (Qinghai's
+            # "gross capital formation (qh_sy2020_t4_13)") stay whole on a phone
             "legend": {"labelFontSize": 12, "titleFontSize": 12, "labelFont": FONT, "titleFont": FONT,
-                       "orient": "right"},
+                       "orient": "bottom", "direction": "vertical", "columns": 1,
+                       "labelLimit": 0, "titleLimit": 0, "symbolLimit": 0,
+                       "gradientDirection": "horizontal", "gradientLength": 220},
+            "text": {"fontSize": 12},
             "range": {
                 "category": OKABE_ITO,
                 "diverging": {"scheme": DIVERGING_SCHEME},
@@ -135,9 +160,21 @@ def _renumber_ids(svg: str) -> str:
     return pattern.sub(lambda m: m.group(1) + mapping[m.group(2)], svg)
 
 
+def static_enabled() -> bool:
+    """True when the book is being built (``BOOK_STATIC_CHARTS=1``): draw the static SVG copies."""
+    return os.environ.get(STATIC_ENV, "") == "1"
+
+
+def print_spec(spec: dict) -> dict:
+    """The spec for the static copy: a page-wide chart (``width="container"``) gets PRINT_WIDTH."""
+    if spec.get("width") != "container":
+        return spec
+    return {**spec, "width": PRINT_WIDTH}
+
+
 def static_svg(spec: dict) -> str:
     """The chart as a static SVG string (vl-convert; no browser, no network)."""
-    return _renumber_ids(vl_convert.vegalite_to_svg(spec, vl_version=VL_VERSION))
+    return _renumber_ids(vl_convert.vegalite_to_svg(print_spec(spec), vl_version=VL_VERSION))
 
 
 def alt_text(spec: dict) -> str:
@@ -172,10 +209,29 @@ def render_html(spec: dict, svg: str | None = None) -> str:
     )
 
 
+def text_fallback(spec: dict) -> str:
+    """``text/plain`` of a chart: its title and alt text (what a terminal or a screen reader gets)."""
+    t = spec.get("title")
+    title = t.get("text", "") if isinstance(t, dict) else (t or "")
+    return f"[chart] {title}\n{spec.get('description', '')}".strip()
+
+
+#: Mimetype JupyterLab draws itself (its own vega, no network).
+VEGALITE_MIME = f"application/vnd.vegalite.v{alt.SCHEMA_VERSION.lstrip('v').split('.')[0]}+json"
+
+
 def renderer(spec: dict, **_: Any) -> dict:
-    """altair renderer ``book``: offline HTML + static SVG mimebundle."""
-    svg = static_svg(spec)
-    return {"text/html": render_html(spec, svg), "image/svg+xml": svg}
+    """altair renderer ``book``.
+
+    ``BOOK_STATIC_CHARTS=1`` (the book build): offline HTML + static SVG. Otherwise (Jupyter,
+    Binder): the Vega-Lite spec and a text fallback; no SVG is drawn, which keeps executing a
+    chapter in a notebook fast.
+    """
+    alt_text(spec)  # a chart without alt text is an error in every mode
+    if static_enabled():
+        svg = static_svg(spec)
+        return {"text/html": render_html(spec, svg), "image/svg+xml": svg}
+    return {VEGALITE_MIME: spec, "text/plain": text_fallback(spec)}
 
 
 alt.renderers.register("book", renderer)
@@ -196,19 +252,87 @@ def javascript_bundle() -> str:
 
 # --------------------------------------------------------------------------- finish
 def finish(chart: alt.TopLevelMixin, title: str, source: str, alt: str, *,
-           y_unit: str | None = None, x_unit: str | None = None, note: str | None = None):
-    """Title, subtitle with the source note, alt text (vega-lite ``description``), units.
+           y_unit: str | None = None, x_unit: str | None = None, note: str | None = None,
+           width: Any = "container"):
+    """Title, subtitle with the source note, alt text (vega-lite ``description``), units, width.
 
     ``y_unit``/``x_unit`` are appended to the axis titles, e.g. ``"亿元 (100 million yuan)"``.
-    Every chart in the book passes through here; a chart without alt text is an error.
+    Every chart in the book passes through here; a chart without alt text is an error, and so is
+    a quantitative x or y axis whose title names no unit (years and dates excepted; see
+    :func:`missing_units`). A single or layered view without a width of its own fills the text
+    column (``width="container"``); pass ``width=None`` to keep altair's default.
     """
     if not title or not source or not alt:
         raise ValueError("finish() needs a title, a source note and alt text")
-    subtitle = [f"Source: {readable_source(source)}"] + ([note] if note else [])
+    subtitle = [ln for part in [f"Source: {readable_source(source)}"] + ([note] if note else [])
+                for ln in wrap(part, SUBTITLE_CHARS)]
+    title = wrap(title, TITLE_CHARS)
+    title = title[0] if len(title) == 1 else title
     if y_unit or x_unit:
         chart = _with_units(chart, y_unit, x_unit)
     import altair as _alt
-    return chart.properties(title=_alt.TitleParams(text=title, subtitle=subtitle), description=alt)
+    chart = chart.properties(title=_alt.TitleParams(text=title, subtitle=subtitle), description=alt)
+    if width is not None and isinstance(chart, (_alt.Chart, _alt.LayerChart)) \
+            and getattr(chart, "width", _alt.Undefined) is _alt.Undefined:
+        chart = chart.properties(width=width)
+    if getattr(chart, "width", None) == "container":
+        chart = chart.properties(autosize=_alt.AutoSizeParams(type="fit-x", contains="padding"))
+    bad = missing_units(chart.to_dict())
+    if bad:
+        raise ValueError(f"chart {title!r}: quantitative axis without a unit: {bad}; pass y_unit=/x_unit= "
+                         "to finish() or put the unit in the axis title, e.g. 'Balance (% of GDP)'")
+    return chart
+
+
+#: Titles and subtitles are broken into lines of at most this many characters, so that they fit
+#: a phone's column (about 340 px) without being cut: vega does not wrap text by itself.
+TITLE_CHARS, SUBTITLE_CHARS = 40, 54
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Break ``text`` at spaces into lines of at most ``width`` characters (a longer word stays whole)."""
+    import textwrap
+    return textwrap.wrap(str(text), width, break_long_words=False, break_on_hyphens=False) or [""]
+
+
+_TIME_FIELDS = {"year", "years", "date", "period", "quarter", "month"}
+
+
+def _views(spec: dict):
+    """Every unit view (a dict with ``encoding``) in a spec, however nested."""
+    if isinstance(spec, dict):
+        if "encoding" in spec:
+            yield spec
+        for k in ("layer", "hconcat", "vconcat", "concat"):
+            for sub in spec.get(k, []) or []:
+                yield from _views(sub)
+        if isinstance(spec.get("spec"), dict):
+            yield from _views(spec["spec"])
+
+
+def missing_units(spec: dict) -> list[str]:
+    """Quantitative x/y axes whose title names no unit: ``["y: Balance", ...]``.
+
+    A unit is named when the title holds a parenthesis (``"Balance (% of GDP)"``) or is one of
+    ``%``-style strings. Years and dates (fields such as ``year``, axis format ``d``/``%Y``) have
+    no unit to name. A title set to None (a helper layer) is skipped.
+    """
+    bad = []
+    for v in _views(spec):
+        for ch in ("x", "y"):
+            e = v["encoding"].get(ch)
+            if not isinstance(e, dict) or e.get("type") != "quantitative" or e.get("aggregate") == "count":
+                continue
+            title = e.get("title", e.get("field", ""))
+            if title is None or ("axis" in e and e["axis"] is None):
+                continue
+            field = str(e.get("field", "")).lower()
+            fmt = (e.get("axis") or {}).get("format", "") if isinstance(e.get("axis"), dict) else ""
+            if field in _TIME_FIELDS or fmt in ("d", "%Y") or str(title).lower() in _TIME_FIELDS:
+                continue
+            if not re.search(r"\(.+\)|%", str(title)):
+                bad.append(f"{ch}: {title}")
+    return bad
 
 
 def readable_source(source: str) -> str:
@@ -308,15 +432,15 @@ def coverage_heatmap(cov: pd.DataFrame, *, title: str, source: str, alt: str | N
         keep.append("panel")
         panel = "panel"
     df = df[keep]
-    n_years = df["year"].nunique()
     base = _alt.Chart(df).mark_rect(stroke="white", strokeWidth=0.5).encode(
-        x=_alt.X("year:O", title="Year", axis=_alt.Axis(labelAngle=-90 if n_years > 6 else 0)),
+        x=_alt.X("year:O", title="Year", axis=year_axis(df["year"])),
         y=_alt.Y("name_en:N", title=None, sort=province_order()),
         color=_alt.Color("status:N", title="Data",
                          scale=_alt.Scale(domain=["present", MISSING_LABEL], range=[PRESENT_COLOR, MISSING_COLOR])),
         tooltip=["name_en:N", "region:N", "year:O", "status:N"] + ([panel] if panel else []),
-    ).properties(width={"step": 14}, height={"step": 12})
-    chart = base.facet(row=_alt.Row(f"{panel}:N", title=None)) if panel else base
+    ).properties(height={"step": 12})
+    chart = (base.properties(width={"step": 14}).facet(row=_alt.Row(f"{panel}:N", title=None))
+             if panel else base)
     n_missing = int((df["status"] == MISSING_LABEL).sum())
     if alt is None:
         alt = (f"Coverage grid, provinces by year {df['year'].min()}-{df['year'].max()}: "
@@ -383,14 +507,53 @@ def coverage_overview(rows: pd.DataFrame, *, title: str, source: str, alt: str |
     return finish(chart, title, source, alt, note="Grey cell = missing: no figure held for that year.")
 
 
+def palette(n: int) -> list[str]:
+    """``n`` distinct colours: Okabe-Ito first, then :data:`PALETTE_EXTENSION` (at most 16)."""
+    colours = OKABE_ITO + PALETTE_EXTENSION
+    if n > len(colours):
+        raise ValueError(f"{n} categories in one chart: at most {len(colours)} distinct colours; "
+                         "split the chart into panels")
+    return colours[:n]
+
+
+def category_color(field: str, values, title: str | None = None):
+    """Colour channel for a categorical field: one distinct colour per category, never reused,
+    legend entries never cut."""
+    domain = list(dict.fromkeys(v for v in values if pd.notna(v)))
+    return alt.Color(f"{field}:N", title=title if title is not None else field,
+                     scale=alt.Scale(domain=domain, range=palette(len(domain))),
+                     legend=alt.Legend(labelLimit=0))
+
+
+def year_axis(years, every: int | None = None) -> alt.Axis:
+    """Axis of a discrete year scale: every year up to 20 years, else every 5th (or ``every``)."""
+    ys = sorted({int(y) for y in years if pd.notna(y)})
+    every = every or (1 if len(ys) <= 20 else 5)
+    return alt.Axis(values=[y for y in ys if y % every == 0] if every > 1 else alt.Undefined,
+                    labelAngle=0 if every > 1 or len(ys) <= 8 else -90, labelOverlap=True)
+
+
+def _tooltips(d: pd.DataFrame, value: str, unit: str | None, fmt: str, extra=()) -> list:
+    """Tooltip: the exact value with its unit, then unit/source/vintage where the data carry them."""
+    tips = [f"{c}:N" if c != "year" else "year:O" for c in extra if c in d.columns]
+    tips.append(alt.Tooltip(f"{value}:Q", format=fmt, title=f"{value} ({unit})" if unit else value))
+    for c, t in (("unit", "unit"), ("source_id", "source"), ("vintage", "vintage")):
+        if c in d.columns:
+            tips.append(alt.Tooltip(f"{c}:N", title=t))
+    return tips
+
+
 def province_year_heatmap(df: pd.DataFrame, value: str, *, title: str, source: str, alt: str,
-                          unit: str | None = None, diverging: bool = True, year: str = "year"):
+                          unit: str | None = None, diverging: bool = True, year: str = "year",
+                          fmt: str = ",.1f"):
     """Province x year heatmap; provinces ordered and grouped by region; gaps stay blank-grey.
 
-    ``diverging=True`` centres a blue (surplus) / orange (deficit) scale on zero.
+    ``diverging=True`` centres a blue (surplus) / orange (deficit) scale on zero. Fills the text
+    column; more than 20 years are labelled every 5th year.
     """
     import altair as _alt
-    d = _label(df[["geo_code", year, value]].copy())[["name_en", "region", year, value]]
+    extra = [c for c in ("source_id", "vintage") if c in df.columns]
+    d = _label(df[["geo_code", year, value] + extra].copy())[["name_en", "region", year, value] + extra]
     if diverging:
         scale = _alt.Scale(scheme=DIVERGING_SCHEME, reverse=DIVERGING_REVERSE, domainMid=0)
     else:
@@ -400,42 +563,59 @@ def province_year_heatmap(df: pd.DataFrame, value: str, *, title: str, source: s
                                       names=["name_en", year]).to_frame(index=False)
     full = grid.merge(d.drop(columns="region"), on=["name_en", year], how="left")
     full = full.merge(provinces.table()[["name_en", "region"]], on="name_en")
-    x = _alt.X(f"{year}:O", title="Year")
+    x = _alt.X(f"{year}:O", title="Year", axis=year_axis(full[year]))
     y = _alt.Y("name_en:N", title=None, sort=province_order())
-    vals = _alt.Chart(full[full[value].notna()]).mark_rect().encode(
+    have = full[full[value].notna()]
+    vals = _alt.Chart(have).mark_rect().encode(
         x=x, y=y, color=_alt.Color(f"{value}:Q", title=unit or value, scale=scale),
-        tooltip=["name_en:N", "region:N", f"{year}:O", _alt.Tooltip(f"{value}:Q", format=",.1f")])
-    gaps = full[full[value].isna()].assign(status=MISSING_LABEL)
+        tooltip=["name_en:N", "region:N", f"{year}:O"] + _tooltips(have, value, unit, fmt))
+    gaps = full[full[value].isna()][["name_en", "region", year]].assign(status=MISSING_LABEL)
     layers = [vals]
     if len(gaps):
         layers.append(_alt.Chart(gaps).mark_rect(color=MISSING_COLOR).encode(
             x=x, y=y, opacity=_alt.Opacity("status:N", title="Gap", scale=_alt.Scale(domain=[MISSING_LABEL], range=[1])),
             tooltip=["name_en:N", f"{year}:O", "status:N"]))
-    chart = _alt.layer(*layers).properties(width={"step": 16}, height={"step": 12})
+    chart = _alt.layer(*layers).properties(height={"step": 13})
     return finish(chart, title, source, alt,
                   note="Provinces ordered by region: East, Central, West, Northeast. Grey = missing.")
 
 
+def _tile_frame(df: pd.DataFrame, value: str, year: str | None) -> pd.DataFrame:
+    """Every province (x every year when ``year`` is given) with its tile position and value."""
+    t = provinces.table()[["code", "abbr", "name_en", "region", "col", "row"]].rename(columns={"code": "geo_code"})
+    extra = [c for c in ("unit", "source_id", "vintage") if c in df.columns]
+    cols = ["geo_code", value] + extra + ([year] if year else [])
+    if year:
+        years = sorted(df[year].dropna().unique())
+        t = t.merge(pd.DataFrame({year: years}), how="cross")
+        return t.merge(df[cols], on=["geo_code", year], how="left")
+    return t.merge(df[cols], on="geo_code", how="left")
+
+
+def tile_key(ncols: int = 3) -> pd.DataFrame:
+    """The printed key of a tile map: code -> English name, by region, in ``ncols`` columns."""
+    t = provinces.table()
+    t["_r"] = t["region"].map({r: i for i, r in enumerate(REGION_ORDER)})
+    t = t.sort_values(["_r", "code"]).reset_index(drop=True)
+    per = -(-len(t) // ncols)
+    return pd.DataFrame({"key": [f"{a}  {n}" for a, n in zip(t["abbr"], t["name_en"])],
+                         "name_en": t["name_en"], "kcol": t.index // per, "krow": t.index % per})
+
+
 def tile_map(df: pd.DataFrame, value: str, *, title: str, source: str, alt: str,
-             unit: str | None = None, diverging: bool = True, fmt: str = ",.0f"):
-    """Tile-grid map of the 31 provinces (one value per province); missing tiles grey, labelled."""
+             unit: str | None = None, diverging: bool = True, fmt: str = ",.0f",
+             year: str | None = None, year_value: int | None = None, key: bool = True):
+    """Tile-grid map of the 31 provinces; missing tiles grey and labelled "–".
+
+    Hovering a tile gives the full English name, the exact value with its unit, and the source and
+    vintage where ``df`` has ``source_id``/``vintage`` columns. ``key=True`` prints the key
+    (two-letter code -> English name, by region) below the grid, readable without hovering.
+
+    ``year="year"``: ``df`` is a province-year frame; a range slider (an altair parameter, no
+    kernel, works offline) picks the year, starting at ``year_value`` (default: the latest).
+    """
     import altair as _alt
-    t = provinces.table()[["code", "abbr", "name_en", "region", "col", "row"]]
-    d = t.merge(df[["geo_code", value]], left_on="code", right_on="geo_code", how="left")
-    d["label"] = d.apply(lambda r: r["abbr"] if pd.notna(r[value]) else f"{r['abbr']}\u00a0–", axis=1)
-    scale = (_alt.Scale(scheme=DIVERGING_SCHEME, reverse=DIVERGING_REVERSE, domainMid=0) if diverging
-             else _alt.Scale(scheme=SEQUENTIAL_SCHEME))
-    x = _alt.X("col:O", axis=None)
-    y = _alt.Y("row:O", axis=None)
-    have = d[d[value].notna()][["abbr", "name_en", "region", "col", "row", value, "label"]]
-    miss = d[d[value].isna()][["abbr", "name_en", "region", "col", "row", "label"]].assign(status=MISSING_LABEL)
-    layers = [_alt.Chart(have).mark_rect(cornerRadius=3, stroke="white", strokeWidth=2).encode(
-        x=x, y=y, color=_alt.Color(f"{value}:Q", title=unit or value, scale=scale),
-        tooltip=["name_en:N", "region:N", _alt.Tooltip(f"{value}:Q", format=fmt)])]
-    if len(miss):
-        layers.append(_alt.Chart(miss).mark_rect(cornerRadius=3, stroke="white", strokeWidth=2, color=MISSING_COLOR).encode(
-            x=x, y=y, opacity=_alt.Opacity("status:N", title="Gap", scale=_alt.Scale(domain=[MISSING_LABEL], range=[1])),
-            tooltip=["name_en:N", "status:N"]))
+    d = _tile_frame(df, value, year)
     v = d[value]
     lo, hi = (float(v.min()), float(v.max())) if v.notna().any() else (0.0, 1.0)
     if diverging:
@@ -444,48 +624,222 @@ def tile_map(df: pd.DataFrame, value: str, *, title: str, source: str, alt: str,
     else:
         dark = ((v - lo) / ((hi - lo) or 1.0)) < 0.45
     d["dark"] = [bool(k) for k in dark.fillna(False)]
-    layers.append(_alt.Chart(d[["col", "row", "label", "dark"]]).mark_text(fontSize=11, fontWeight=600).encode(
-        x=x, y=y, text="label:N",
-        color=_alt.condition("datum.dark", _alt.value("#ffffff"), _alt.value("#111111"))))
-    chart = _alt.layer(*layers).properties(width={"step": 52}, height={"step": 44})
-    return finish(chart, title, source, alt, note="Tile map: one square per province, placed roughly by geography; '–' and grey = missing.")
+    d["label"] = [a if pd.notna(x) else f"{a}\u00a0–" for a, x in zip(d["abbr"], v)]
+    scale = (_alt.Scale(scheme=DIVERGING_SCHEME, reverse=DIVERGING_REVERSE, domainMid=0, domain=[lo, hi]) if diverging
+             else _alt.Scale(scheme=SEQUENTIAL_SCHEME, domain=[lo, hi]))
+    n_rows = int(d["row"].max()) + 1
+    kd = tile_key() if key else None
+    key_rows = int(kd["krow"].max()) + 1 if key else 0
+    c0, c1 = int(d["col"].min()), int(d["col"].max())
+    ymax = n_rows - 0.5 + (0.3 + 0.45 * key_rows if key else 0)
+    xs = _alt.Scale(domain=[c0 - 0.5, c1 + 0.5], nice=False, zero=False)
+    ys = _alt.Scale(domain=[-0.5, ymax], nice=False, zero=False, reverse=True)
+    d["x0"], d["x1"], d["y0"], d["y1"] = d["col"] - 0.47, d["col"] + 0.47, d["row"] - 0.46, d["row"] + 0.46
+    geo = dict(x=_alt.X("x0:Q", scale=xs, axis=None), x2="x1:Q", y=_alt.Y("y0:Q", scale=ys, axis=None), y2="y1:Q")
+    param = None
+    if year:
+        years = sorted(int(y) for y in d[year].dropna().unique())
+        start = int(year_value) if year_value is not None else int(max(df.loc[df[value].notna(), year]))
+        param = _alt.param(name="year_pick", value=start,
+                           bind=_alt.binding_range(min=years[0], max=years[-1], step=1, name="Year "))
+    base_cols = ["abbr", "name_en", "region", "x0", "x1", "y0", "y1"] + ([year] if year else [])
+    have = d[d[value].notna()][base_cols + [value] + [c for c in ("unit", "source_id", "vintage") if c in d.columns]]
+    miss = d[d[value].isna()][base_cols].assign(status=MISSING_LABEL)
+    tip_extra = ["name_en", "region"] + ([year] if year else [])
+
+    def yearly(ch):
+        return ch.transform_filter(f"datum.{year} == year_pick") if year else ch
+
+    layers = [yearly(_alt.Chart(have).mark_rect(cornerRadius=3).encode(
+        **geo, color=_alt.Color(f"{value}:Q", title=unit or value, scale=scale),
+        tooltip=_tooltips(have, value, unit, fmt, tip_extra)))]
+    if len(miss):
+        layers.append(yearly(_alt.Chart(miss).mark_rect(cornerRadius=3, color=MISSING_COLOR).encode(
+            **geo, opacity=_alt.Opacity("status:N", title="Gap", scale=_alt.Scale(domain=[MISSING_LABEL], range=[1])),
+            tooltip=[c if c != year else f"{year}:O" for c in ["name_en", "region"] + ([year] if year else [])] + ["status:N"])))
+    texts = d[["col", "row", "label", "dark", "name_en"] + ([year] if year else [])]
+    layers.append(yearly(_alt.Chart(texts).mark_text(fontSize=12, fontWeight=600).encode(
+        x=_alt.X("col:Q", scale=xs, axis=None), y=_alt.Y("row:Q", scale=ys, axis=None), text="label:N",
+        tooltip=["name_en:N"],
+        color=_alt.condition("datum.dark", _alt.value("#ffffff"), _alt.value("#111111")))))
+    if key:
+        span = (c1 - c0 + 1) / 3
+        kd = kd.assign(kx=c0 - 0.45 + kd["kcol"] * span, ky=n_rows - 0.2 + 0.45 * kd["krow"])
+        layers.append(_alt.Chart(kd[["key", "name_en", "kx", "ky"]]).mark_text(
+            fontSize=11, align="left", baseline="middle", color="#222222").encode(
+            x=_alt.X("kx:Q", scale=xs, axis=None), y=_alt.Y("ky:Q", scale=ys, axis=None), text="key:N"))
+    chart = _alt.layer(*layers).properties(height=int(42 * n_rows + (20 * key_rows + 14 if key else 0)))
+    if param is not None:
+        chart = chart.add_params(param)
+    note = "One square per province, placed roughly by geography; grey and '–' = missing."
+    if key:
+        note += " Key below the grid."
+    if year:
+        note += " Move the slider to change the year."
+    return finish(chart, title, source, alt, note=note)
+
+
+# --------------------------------------------------------------------------- choropleth
+#: Committed geometry (tools/maps.py): 31 provinces + Taiwan, Hong Kong, Macao.
+GEOMETRY = "geo/china_provinces.geojson"
+NOT_IN_DATA_LABEL = "not in the data (Taiwan, Hong Kong, Macao)"
+NOT_IN_DATA_COLOR = "#efefef"
+BORDER_CAVEAT = ("Borders as drawn in the source map (Apache ECharts 4.9.0), which follow the PRC's "
+                 "claimed lines; they are not an endorsement of any claim.")
+PROJECTION = {"type": "conicEqualArea", "parallels": [25, 47], "rotate": [-105, 0]}
+
+
+def geometry() -> list[dict]:
+    """The province features from ``data/geo/china_provinces.geojson`` (committed; no network)."""
+    from . import paths
+    p = paths.DATA / GEOMETRY
+    if not p.exists():
+        raise FileNotFoundError(f"{p} not found: it is committed with the repository (tools/maps.py makes it)")
+    return json.loads(p.read_text(encoding="utf-8"))["features"]
+
+
+def choropleth(df: pd.DataFrame, value: str, *, title: str, source: str, alt: str,
+               unit: str | None = None, diverging: bool = True, fmt: str = ",.1f",
+               year: str | None = None, year_value: int | None = None, height: int = 380):
+    """Map of the 31 provinces coloured by ``value`` (one row per ``geo_code``, or per province-year
+    with ``year=`` and a year slider). Provinces without a value are grey ("no data"); Taiwan,
+    Hong Kong and Macao are light grey ("not in the data"); the caption states the border caveat.
+    The geometry is inlined in the spec from the committed file, so the map works offline.
+    """
+    import altair as _alt
+    feats = geometry()
+    shapes = [{"type": "Feature", "geometry": f["geometry"], "properties": {}} for f in feats]
+    base_rows = [{"geo_code": f["properties"]["geo_code"], "name_en": f["properties"]["name"],
+                  "status": "no data" if f["properties"]["in_data"] else NOT_IN_DATA_LABEL} for f in feats]
+    codes = {f["properties"]["geo_code"] for f in feats if f["properties"]["in_data"]}
+    extra = [c for c in ("unit", "source_id", "vintage") if c in df.columns]
+    d = df[["geo_code", value] + extra + ([year] if year else [])].copy()
+    d = d[d["geo_code"].isin(codes) & d[value].notna()]
+    d = _label(d)[["geo_code", "name_en", "region", value] + extra + ([year] if year else [])]
+    lookup = _alt.LookupData(data=_alt.Data(values=[{"geo_code": r["geo_code"], "geo": s}
+                                                    for r, s in zip(base_rows, shapes)]),
+                             key="geo_code", fields=["geo"])
+    if diverging:
+        scale = _alt.Scale(scheme=DIVERGING_SCHEME, reverse=DIVERGING_REVERSE, domainMid=0)
+    else:
+        scale = _alt.Scale(scheme=SEQUENTIAL_SCHEME)
+    base = _alt.Chart(pd.DataFrame(base_rows)).transform_lookup(lookup="geo_code", from_=lookup).mark_geoshape(
+        stroke="white", strokeWidth=0.6).encode(
+        shape="geo:G",
+        color=_alt.Color("status:N", title="Grey", scale=_alt.Scale(
+            domain=["no data", NOT_IN_DATA_LABEL], range=[MISSING_COLOR, NOT_IN_DATA_COLOR]),
+            legend=_alt.Legend(labelLimit=0)),
+        tooltip=["name_en:N", "status:N"])
+    vals = _alt.Chart(d).transform_lookup(lookup="geo_code", from_=lookup).mark_geoshape(
+        stroke="white", strokeWidth=0.6).encode(
+        shape="geo:G", color=_alt.Color(f"{value}:Q", title=unit or value, scale=scale),
+        tooltip=_tooltips(d, value, unit, fmt, ["name_en", "region"] + ([year] if year else [])))
+    if year:
+        years = sorted(int(y) for y in d[year].unique())
+        start = int(year_value) if year_value is not None else years[-1]
+        param = _alt.param(name="year_pick", value=start,
+                           bind=_alt.binding_range(min=years[0], max=years[-1], step=1, name="Year "))
+        vals = vals.transform_filter(f"datum.{year} == year_pick")
+    chart = _alt.layer(base, vals).resolve_scale(color="independent").project(**PROJECTION).properties(height=height)
+    if year:
+        chart = chart.add_params(param)
+    note = ("Grey: no data; light grey: Taiwan, Hong Kong, Macao (not in the data; separate customs "
+            "territories). " + BORDER_CAVEAT + (" Move the slider to change the year." if year else ""))
+    return finish(chart, title, source, alt, note=note)
+
+
+# --------------------------------------------------------------------------- lines and bars
+def _is_year(s: pd.Series) -> bool:
+    return s.dtype.kind in "iu" and s.between(1900, 2100).all()
+
+
+_QUARTER = re.compile(r"^(\d{4})\s*-?Q([1-4])$")
+
+
+def _quarter_dates(s: pd.Series) -> pd.Series | None:
+    """'1998Q1' -> '1998-01-01' (first day of the quarter), or None if ``s`` is not quarters."""
+    m = s.astype(str).str.extract(_QUARTER)
+    if m.isna().any().any():
+        return None
+    return m[0] + "-" + ((m[1].astype(int) - 1) * 3 + 1).map("{:02d}".format) + "-01"
 
 
 def line_chart(df: pd.DataFrame, x: str, y: str, *, title: str, source: str, alt: str,
                color: str | None = None, y_unit: str | None = None, x_title: str | None = None,
-               y_title: str | None = None, zero_rule: bool = False, points: bool = True):
-    """Lines (one per ``color`` group), points marking each observation so gaps stay visible."""
+               y_title: str | None = None, zero_rule: bool = False, points: bool = True,
+               fmt: str = ",.2f"):
+    """Lines (one per ``color`` group), points marking each observation so gaps stay visible.
+
+    Years run on a continuous axis labelled with whole years (no label per year on long spans).
+    Each group has its own colour (never reused, see :func:`palette`); past 8 groups the lines
+    also get dash patterns. The tooltip gives the exact value with its unit, and source and
+    vintage where ``df`` carries ``source_id``/``vintage`` columns.
+    """
     import altair as _alt
-    cols = [c for c in (x, y, color) if c]
+    extra = [c for c in ("unit", "source_id", "vintage") if c in df.columns and c not in (x, y, color)]
+    cols = list(dict.fromkeys(c for c in (x, y, color) if c)) + extra
     d = df[cols].copy()
-    enc = dict(x=_alt.X(f"{x}:O" if d[x].dtype.kind in "iu" else x, title=x_title or x),
-               y=_alt.Y(f"{y}:Q", title=y_title or y),
-               tooltip=[c for c in cols])
+    if _is_year(d[x]):
+        xenc = _alt.X(f"{x}:Q", title=x_title or x, scale=_alt.Scale(zero=False, nice=False),
+                      axis=_alt.Axis(format="d", tickMinStep=1, labelOverlap=True))
+    else:
+        xenc = _alt.X(x, title=x_title or x)
+    enc = dict(x=xenc, y=_alt.Y(f"{y}:Q", title=y_title or y),
+               tooltip=([f"{color}:N"] if color else []) + [f"{x}:Q" if _is_year(d[x]) else x]
+               + _tooltips(d, y, y_unit, fmt))
     if color:
-        enc["color"] = _alt.Color(f"{color}:N", title=color)
+        groups = d[color].dropna().unique()
+        enc["color"] = category_color(color, groups)
+        if len(groups) > len(OKABE_ITO):
+            dom = list(dict.fromkeys(groups))
+            enc["strokeDash"] = _alt.StrokeDash(f"{color}:N", legend=None, scale=_alt.Scale(
+                domain=dom, range=[DASHES[i // len(OKABE_ITO) % len(DASHES)] for i in range(len(dom))]))
     chart = _alt.Chart(d).mark_line(point=points).encode(**enc)
     if zero_rule:
-        chart = _alt.layer(chart, _alt.Chart(pd.DataFrame({"zero": [0]})).mark_rule(color="#555555").encode(y="zero:Q"))
+        chart = _alt.layer(chart, _alt.Chart(pd.DataFrame({"zero": [0]})).mark_rule(color="#555555").encode(
+            y=_alt.Y("zero:Q", title=None)))
     return finish(chart, title, source, alt, y_unit=y_unit)
 
 
 def bar_chart(df: pd.DataFrame, x: str, y: str, *, title: str, source: str, alt: str,
               color: str | None = None, y_unit: str | None = None, horizontal: bool = False,
-              diverging: bool = False, sort: Any = None, x_title: str | None = None, y_title: str | None = None):
-    """Bars; ``diverging=True`` colours negative values orange and positive blue."""
+              diverging: bool = False, sort: Any = None, x_title: str | None = None, y_title: str | None = None,
+              fmt: str = ",.1f", year_step: int | None = None):
+    """Bars; ``diverging=True`` colours negative values orange and positive blue.
+
+    A category column of quarters (``"1998Q1"``) becomes a time axis labelled with years only
+    (every ``year_step`` years; default 2, or 5 past 40 years), so a hundred quarters fit the
+    text column and the printed page.
+    """
     import altair as _alt
-    cols = list(dict.fromkeys(c for c in (x, y, color) if c))
+    extra = [c for c in ("unit", "source_id", "vintage") if c in df.columns and c not in (x, y, color)]
+    cols = list(dict.fromkeys(c for c in (x, y, color) if c)) + extra
     d = df[cols].copy()
-    cat = _alt.X(f"{x}:N", title=x_title or x, sort=sort) if not horizontal else _alt.Y(f"{x}:N", title=x_title or x, sort=sort)
+    tips = [x] + _tooltips(d, y, y_unit, fmt)
+    quarters = None if horizontal else _quarter_dates(d[x])
+    if quarters is not None:
+        d["_date"] = quarters
+        span = int(d["_date"].str[:4].astype(int).max() - d["_date"].str[:4].astype(int).min()) + 1
+        step = year_step or (5 if span > 40 else 2)
+        cat = _alt.X("_date:T", title=x_title or x, axis=_alt.Axis(
+            format="%Y", tickCount={"interval": "year", "step": step}, labelOverlap=True, labelAngle=0))
+    elif horizontal:
+        cat = _alt.Y(f"{x}:N", title=x_title or x, sort=sort)
+    else:
+        cat = _alt.X(f"{x}:N", title=x_title or x, sort=sort)
     val = _alt.Y(f"{y}:Q", title=y_title or y) if not horizontal else _alt.X(f"{y}:Q", title=y_title or y)
     enc = {"x": cat, "y": val} if not horizontal else {"y": cat, "x": val}
-    enc["tooltip"] = cols
+    enc["tooltip"] = tips
     if diverging:
         d["sign"] = d[y].map(lambda v: "surplus (+)" if v >= 0 else "deficit (−)")
         enc["color"] = _alt.Color("sign:N", title=None, scale=_alt.Scale(
             domain=["surplus (+)", "deficit (−)"], range=[OKABE_ITO[0], OKABE_ITO[3]]))
     elif color:
-        enc["color"] = _alt.Color(f"{color}:N", title=color)
-    chart = _alt.Chart(d).mark_bar().encode(**enc)
+        enc["color"] = category_color(color, d[color].unique())
+    mark = _alt.Chart(d).mark_bar(**({"width": {"band": 0.8}} if quarters is None else {}))
+    if quarters is not None:
+        # one bar per quarter, 2 px wide at the print width; fills its quarter on a wide screen
+        mark = _alt.Chart(d).mark_bar(width={"expr": f"max(1, 0.8 * width / {len(d)})"})
+    chart = mark.encode(**enc)
     return finish(chart, title, source, alt, y_unit=None if horizontal else y_unit,
                   x_unit=y_unit if horizontal else None)

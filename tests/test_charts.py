@@ -11,6 +11,12 @@ import pytest
 from helpers import charts, data, provinces
 
 
+@pytest.fixture(autouse=True)
+def book_build(monkeypatch):
+    """These tests look at the built book's output: the static SVG copy is drawn."""
+    monkeypatch.setenv(charts.STATIC_ENV, "1")
+
+
 def _bundle(chart) -> dict:
     b = chart._repr_mimebundle_()
     return b[0] if isinstance(b, tuple) else b
@@ -75,7 +81,7 @@ def test_chart_id_is_deterministic(line):
     cid = re.search(r'<figure class="book-chart" id="(chart-[0-9a-f]{16})"', h1).group(1)
     assert cid == charts.chart_id(line.to_dict())
     other = charts.line_chart(pd.DataFrame({"year": [2016, 2017], "balance": [1.0, 2.0]}), "year", "balance",
-                              title="B", source="s", alt="another chart")
+                              title="B", source="s", alt="another chart", y_unit="%")
     assert charts.chart_id(other.to_dict()) != cid
 
 
@@ -130,7 +136,8 @@ def test_tile_map_uses_the_province_grid_and_marks_missing():
 
 def test_bar_chart_diverging_colours_sign():
     df = pd.DataFrame({"p": ["Guangdong", "Gansu"], "v": [10.0, -4.0]})
-    spec = charts.bar_chart(df, "p", "v", title="t", source="s", alt="bars", diverging=True).to_dict()
+    spec = charts.bar_chart(df, "p", "v", title="t", source="s", alt="bars", diverging=True,
+                                y_unit="亿元").to_dict()
     vals = next(iter(spec["datasets"].values()))
     assert {v["p"]: v["sign"] for v in vals} == {"Guangdong": "surplus (+)", "Gansu": "deficit (−)"}
     assert spec["encoding"]["color"]["scale"]["range"] == [charts.OKABE_ITO[0], charts.OKABE_ITO[3]]
@@ -181,3 +188,188 @@ def test_static_svg_ids_do_not_depend_on_earlier_charts():
     first = charts.static_svg(spec)
     charts.static_svg(spec)
     assert charts.static_svg(spec) == first, "the same chart gives the same SVG however many came before"
+
+
+# --------------------------------------------------------------------------- the theme (issue 14)
+def _tile_year_frame():
+    grp = data.load("provincial_grp_latest")
+    return grp[grp["year"].between(2019, 2022) & ~((grp["geo_code"] == "540000") & (grp["year"] == 2022))]
+
+
+def _every_builder():
+    """One chart from each builder, on real data where the builder needs it."""
+    grp = data.load("provincial_grp_latest")
+    y = int(grp["year"].max())
+    one = grp[grp["year"] == y]
+    cov = data.coverage("trade_total_by_location")
+    cov = cov[cov["source_id"] == cov["source_id"].iloc[0]]
+    many = pd.DataFrame({"year": list(range(2000, 2012)) * 10, "v": range(120),
+                         "g": [f"group number {i} with a long name" for i in range(10) for _ in range(12)]})
+    q = pd.DataFrame({"period": [f"{y}Q{k}" for y in range(1998, 2024) for k in range(1, 5)],
+                      "ca": [float((i % 7) - 2) for i in range(104)]})
+    rows = pd.DataFrame({"label": ["a", "b"], "year": [2000, 2001], "present": [31, 0], "expected": [31, 31]})
+    return {
+        "line": charts.line_chart(many, "year", "v", color="g", title="Ten lines", source="s", alt="ten lines",
+                                  y_unit="亿元"),
+        "bar_quarters": charts.bar_chart(q, "period", "ca", diverging=True, title="Quarterly current account",
+                                         source="s", alt="bars", y_unit="亿美元", x_title="Quarter"),
+        "bar_h": charts.bar_chart(one.assign(p=one["geo_code"].map(provinces.name_en)), "p", "value", horizontal=True,
+                                  title="GRP", source="s", alt="bars", y_unit="亿元"),
+        "heatmap": charts.province_year_heatmap(grp, "value", title="GRP", source="s", alt="a", unit="亿元",
+                                                diverging=False),
+        "coverage": charts.coverage_heatmap(cov, title="t", source="s"),
+        "overview": charts.coverage_overview(rows, title="t", source="s"),
+        "tile": charts.tile_map(one, "value", title="GRP", source="s", alt="a", unit="亿元", diverging=False),
+        "tile_slider": charts.tile_map(_tile_year_frame(), "value", title="GRP", source="s", alt="a", unit="亿元",
+                                       diverging=False, year="year"),
+        "choropleth": charts.choropleth(one, "value", title="GRP", source="s", alt="a", unit="亿元",
+                                        diverging=False),
+    }
+
+
+@pytest.fixture(scope="module")
+def built():
+    return {k: c.to_dict() for k, c in _every_builder().items()}
+
+
+def _walk(obj, key):
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            if k == key:
+                yield v
+            yield from _walk(v, key)
+    elif isinstance(obj, list):
+        for v in obj:
+            yield from _walk(v, key)
+
+
+def test_theme_type_sizes_are_legible():
+    cfg = charts.theme_config()["config"]
+    for part in ("axis", "legend", "header"):
+        assert cfg[part]["labelFontSize"] >= 11 and cfg[part]["titleFontSize"] >= 11, part
+    assert cfg["title"]["fontSize"] >= 14 and cfg["title"]["subtitleFontSize"] >= 11
+    assert cfg["legend"]["labelLimit"] == 0 and cfg["legend"]["titleLimit"] == 0
+
+
+def test_every_builder_keeps_type_legible_and_legends_whole(built):
+    for name, spec in built.items():
+        assert spec["config"]["axis"]["labelFontSize"] >= 11, name
+        assert spec["config"]["title"]["fontSize"] >= 14, name
+        for size in _walk(spec, "fontSize"):
+            if isinstance(size, (int, float)):
+                assert size >= 11, f"{name}: a text of {size} px"
+        for legend in _walk(spec, "legend"):
+            if isinstance(legend, dict) and "labelLimit" in legend:
+                assert legend["labelLimit"] == 0, name
+
+
+def test_single_views_fill_the_column(built):
+    for name in ("line", "bar_quarters", "bar_h", "heatmap", "coverage", "tile", "tile_slider", "choropleth"):
+        assert built[name]["width"] == "container", name
+        assert built[name]["autosize"] == {"type": "fit-x", "contains": "padding"}, name
+    # the static copy is drawn at the print width (fits A4), not 300 px
+    svg = charts.static_svg(built["bar_quarters"])
+    w = float(re.search(r'<svg[^>]*width="([\d.]+)"', svg).group(1))
+    assert charts.PRINT_WIDTH <= w <= 700
+
+
+def test_no_colour_twice_in_a_scale(built):
+    for name, spec in built.items():
+        for scale in _walk(spec, "scale"):
+            rng = scale.get("range") if isinstance(scale, dict) else None
+            if isinstance(rng, list) and all(isinstance(c, str) and c.startswith("#") for c in rng):
+                assert len(set(rng)) == len(rng), f"{name}: colour reused in {rng}"
+    # ten groups: ten colours, the two past Okabe-Ito's eight dashed
+    color = built["line"]["encoding"]["color"]
+    assert len(color["scale"]["range"]) == 10 and color["scale"]["range"][:8] == charts.OKABE_ITO
+    assert built["line"]["encoding"]["strokeDash"]["scale"]["range"][8] != [1, 0]
+    assert color["legend"]["labelLimit"] == 0
+    assert len(set(charts.OKABE_ITO + charts.PALETTE_EXTENSION)) == 16
+    with pytest.raises(ValueError, match="at most 16"):
+        charts.palette(17)
+
+
+def test_every_quantitative_axis_names_its_unit(built):
+    for name, spec in built.items():
+        assert charts.missing_units(spec) == [], name
+    assert built["line"]["encoding"]["y"]["title"] == "v (亿元)"
+    df = pd.DataFrame({"year": [2016, 2017], "balance": [1.0, 2.0]})
+    with pytest.raises(ValueError, match="without a unit"):
+        charts.line_chart(df, "year", "balance", title="t", source="s", alt="a")
+    with pytest.raises(ValueError, match="without a unit"):
+        charts.finish(alt.Chart(df).mark_bar().encode(x="year:O", y="balance:Q"), "t", "s", "a")
+    charts.finish(alt.Chart(df).mark_bar().encode(x="year:O", y=alt.Y("balance:Q", title="Balance (% of GDP)")),
+                  "t", "s", "a")
+
+
+def test_long_time_axes_label_years(built):
+    x = built["bar_quarters"]["encoding"]["x"]
+    assert x["type"] == "temporal" and x["axis"]["format"] == "%Y"
+    assert x["axis"]["tickCount"] == {"interval": "year", "step": 2}
+    vals = next(iter(built["bar_quarters"]["datasets"].values()))
+    assert vals[0]["_date"] == "1998-01-01" and vals[-1]["_date"] == "2023-10-01"
+    assert built["line"]["encoding"]["x"]["axis"]["format"] == "d"
+    long = pd.DataFrame({"geo_code": "440000", "year": range(1990, 2024), "v": 1.0})
+    hm = charts.province_year_heatmap(long, "v", title="t", source="s", alt="a", unit="%").to_dict()
+    hx = hm["layer"][0]["encoding"]["x"]["axis"]["values"]
+    assert all(y % 5 == 0 for y in hx) and len(hx) >= 4
+    # the printed quarterly chart fits an A4 page (about 680 px of text width)
+    svg = charts.static_svg(built["bar_quarters"])
+    assert float(re.search(r'<svg[^>]*width="([\d.]+)"', svg).group(1)) <= 700
+    assert ">2000<" in svg and ">2020<" in svg and "Q1" not in svg.split("</title>")[-1]
+
+
+def test_titles_are_wrapped_to_fit_a_phone():
+    df = pd.DataFrame({"year": [2016, 2017], "v": [1.0, 2.0]})
+    long = "Net outflow of goods and services, % of GRP (expenditure approach), all provinces"
+    spec = charts.line_chart(df, "year", "v", title=long, source="x " * 60, alt="a", y_unit="%").to_dict()
+    assert isinstance(spec["title"]["text"], list) and " ".join(spec["title"]["text"]) == long
+    assert all(len(ln) <= charts.TITLE_CHARS for ln in spec["title"]["text"])
+    assert all(len(ln) <= charts.SUBTITLE_CHARS for ln in spec["title"]["subtitle"])
+
+
+def test_tooltips_carry_value_unit_source_and_vintage():
+    grp = data.load("provincial_grp_latest")
+    d = grp[grp["geo_code"] == "440000"]
+    spec = charts.line_chart(d, "year", "value", title="GD", source="s", alt="a", y_unit="亿元").to_dict()
+    tips = {t.get("title", t.get("field")): t for t in spec["encoding"]["tooltip"]}
+    assert tips["value (亿元)"]["format"] == ",.2f"
+    assert {"source", "vintage", "unit"} <= set(tips)
+
+
+def test_tile_map_has_a_printed_key_and_full_names(built):
+    spec = built["tile"]
+    key = spec["datasets"][spec["layer"][-1]["data"]["name"]]
+    assert len(key) == 31 and {"key", "name_en"} <= set(key[0])
+    assert "GD  Guangdong" in {k["key"] for k in key} and "NM  Inner Mongolia" in {k["key"] for k in key}
+    svg = charts.static_svg(spec)
+    assert "Inner Mongolia" in svg and "Heilongjiang" in svg, "the key is printed, not only on hover"
+    tip = spec["layer"][0]["encoding"]["tooltip"]
+    assert any(t.get("field") == "name_en" for t in tip)
+
+
+def test_tile_map_year_slider_is_an_offline_parameter(built):
+    spec = built["tile_slider"]
+    p = spec["params"][0]
+    assert p["bind"]["input"] == "range" and (p["bind"]["min"], p["bind"]["max"], p["value"]) == (2019, 2022, 2022)
+    assert {"filter": "datum.year == year_pick"} in spec["layer"][0]["transform"]
+    # Tibet 2022 was taken out: at the slider's start it is a grey "missing" tile
+    miss = spec["datasets"][spec["layer"][1]["data"]["name"]]
+    assert [m["abbr"] for m in miss if m["year"] == 2022] == ["XZ"]
+    svg = charts.static_svg(spec)
+    assert "XZ\u00a0–" in svg or "XZ&#160;–" in svg or "XZ –" in svg
+
+
+def test_static_svg_only_when_the_book_is_built(line, monkeypatch):
+    monkeypatch.setenv(charts.STATIC_ENV, "1")
+    assert "image/svg+xml" in _bundle(line) and "book-chart-static" in _bundle(line)["text/html"]
+    monkeypatch.delenv(charts.STATIC_ENV)
+    called = []
+    monkeypatch.setattr(charts.vl_convert, "vegalite_to_svg", lambda *a, **k: called.append(1) or "<svg/>")
+    b = _bundle(line)
+    assert called == [], "no SVG is drawn in Jupyter/Binder"
+    assert set(b) == {charts.VEGALITE_MIME, "text/plain"}
+    assert b[charts.VEGALITE_MIME]["description"].startswith("Line of a balance")
+    assert b["text/plain"].startswith("[chart] A balance")
+    monkeypatch.setenv(charts.STATIC_ENV, "0")
+    assert "image/svg+xml" not in _bundle(line)

@@ -88,6 +88,10 @@ def run(src: Path | None = None, out: Path | None = None, verbose: bool = True) 
         "x_origin": "build",
     })
 
+    # committed non-tabular files (the province geometry), recorded with their sha256
+    from . import geo
+    resources.extend(geo.resources(out))
+
     # keep what readers added with `python -m helpers.data add`
     old = read_manifest(out)
     if old:
