@@ -481,8 +481,7 @@ def add(path, vintage: str | None = None, force: bool = False, data_dir: Path | 
     source and vintage (even with ``force``). Nothing in ``data/`` changes unless every
     check passes; files are replaced atomically.
     """
-    from .build import READER_ORIGIN, read_manifest, resource_json
-    from .manifest import SeriesInfo, Source, Table, sha256_file
+    from .manifest import READER_ORIGIN, SeriesInfo, Source, Table, read_manifest, resource_json, sha256_file
 
     path = Path(path)
     out = Path(data_dir) if data_dir else paths.DATA

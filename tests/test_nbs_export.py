@@ -185,7 +185,7 @@ def test_add_end_to_end(data_copy):
 
 
 def test_rebuild_keeps_reader_import(data_copy, shared_sources):
-    from helpers import build
+    from tools import build
     name = nbs_export.add(FIX / "population_en_full.csv", vintage="kept", data_dir=data_copy)
     before = (data_copy / f"{name}.csv").read_bytes()
     build.run(shared_sources, data_copy, verbose=False)

@@ -3,7 +3,8 @@ import json
 
 import pytest
 
-from helpers import build, data, paths
+from helpers import data, paths
+from tools import build
 
 
 @pytest.fixture(scope="module")
