@@ -10,20 +10,30 @@ Command line (``python -m helpers.data ...``):
 * ``list``: the tables and their series;
 * ``validate``: load every table, check the manifest's sha256;
 * ``add FILE [--vintage V] [--force]``: add an NBS database export (分省年度数据,
-  CSV or XLS, Chinese or English) as a new table; see :mod:`helpers.nbs_export`.
+  CSV, XLS or XLSX, Chinese or English) as a new table; see :mod:`helpers.nbs_export`;
+* ``add FILE --indicator NAME --unit UNIT [--vintage V] [--source TEXT]``: add any wide table
+  (regions down, years across, no NBS header lines);
+* ``remove NAME``: remove a table added with ``add`` (also one whose file was deleted).
+
+Errors are one line, ``error: <file>: line N, column C (year): <problem>``, exit status 2.
+
+Loading a table checks its sha256 against the manifest (cached on path, size and mtime), so an
+edited or damaged table fails with a message naming it. Opt out for a session with
+:func:`trust_files` or ``BOOK_SKIP_HASH_CHECK=1`` (``0``/``1`` only; anything else is an error).
 """
 from __future__ import annotations
 
 import argparse
 import functools
 import inspect
-import json
+import os
 import sys
 from pathlib import Path
 
 import pandas as pd
 
 from . import paths, provinces, schema
+from .manifest import ManifestError, read_manifest, sha256_file
 
 
 class UnknownTableError(KeyError):
@@ -31,9 +41,35 @@ class UnknownTableError(KeyError):
         return self.args[0]
 
 
+class DataIntegrityError(schema.DataValidationError):
+    """A table in ``data/`` does not match its manifest entry (sha256), or is missing."""
+
+
+_TRUST = False
+
+
+def trust_files(on: bool = True) -> None:
+    """Skip the sha256 check of tables on load for the rest of this session (``on=False`` restores it)."""
+    global _TRUST
+    _TRUST = bool(on)
+
+
+def _skip_hash_check() -> bool:
+    env = os.environ.get("BOOK_SKIP_HASH_CHECK", "")
+    if env not in ("", "0", "1"):
+        raise ValueError(f"environment variable BOOK_SKIP_HASH_CHECK={env!r}: use 1 (skip the sha256 check of "
+                         f"data/ tables) or 0")
+    return _TRUST or env == "1"
+
+
+@functools.lru_cache(maxsize=256)
+def _sha256_cached(path: str, size: int, mtime_ns: int) -> str:
+    return sha256_file(Path(path))
+
+
 @functools.lru_cache(maxsize=4)
-def _manifest_cached(path: str, mtime: float) -> dict:
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+def _manifest_cached(path: str, size: int, mtime_ns: int) -> dict:
+    return read_manifest(Path(path).parent)
 
 
 def manifest(data_dir: Path | None = None) -> dict:
@@ -41,7 +77,8 @@ def manifest(data_dir: Path | None = None) -> dict:
     p = (Path(data_dir) if data_dir else paths.DATA) / "datapackage.json"
     if not p.exists():
         raise FileNotFoundError(f"{p} not found: run `make data` (needs ../shared/sources)")
-    return _manifest_cached(str(p), p.stat().st_mtime)
+    st = p.stat()
+    return _manifest_cached(str(p), st.st_size, st.st_mtime_ns)
 
 
 def fingerprint(data_dir: Path | None = None) -> tuple:
@@ -134,15 +171,37 @@ def _load_cached(path: str, mtime: float, name: str, series: frozenset, srcs: fr
     return schema.validate(df, f"data/{name}.csv", set(series), set(srcs))
 
 
+def _missing(r: dict) -> str:
+    fix = (f"remove the entry with `python -m helpers.data remove {r['name']}`" if r.get("x_origin") == "reader-import"
+           else "rebuild data/ with `python -m tools.build` or `git checkout data/`")
+    return f"data/datapackage.json lists table {r['name']!r} but data/{r['path']} is missing; {fix}"
+
+
 def load(name: str, data_dir: Path | None = None) -> pd.DataFrame:
-    """Load one tidy table by name, validated (columns, types, units, codes, unique keys)."""
+    """Load one tidy table by name, checked against the manifest's sha256 (unless :func:`trust_files`)
+    and validated (columns, types, units as declared, codes, unique keys, at least one row)."""
     r = resource(name, data_dir)
     path = (Path(data_dir) if data_dir else paths.DATA) / r["path"]
     if not path.exists():
-        raise FileNotFoundError(f"data/{r['path']} is listed in the manifest but missing")
+        raise DataIntegrityError(_missing(r))
+    st = path.stat()
+    if not _skip_hash_check() and "sha256:" + _sha256_cached(str(path), st.st_size, st.st_mtime_ns) != r.get("hash"):
+        raise DataIntegrityError(
+            f"{path}: does not match the sha256 recorded in data/datapackage.json (edited or damaged since it was "
+            f"written); restore it (`git checkout data/{r['path']}`, `python -m tools.build`, or add the file "
+            f"again), or skip the check for this session with data.trust_files() or BOOK_SKIP_HASH_CHECK=1")
     declared = frozenset(s["series"] for s in r["x_series"])
     srcs = frozenset(s["name"] for s in r.get("sources", []))
-    return _load_cached(str(path), path.stat().st_mtime, name, declared, srcs).copy()
+    df = _load_cached(str(path), st.st_mtime_ns, name, declared, srcs).copy()
+    if df.empty:
+        raise schema.DataValidationError(f"{path}: has no rows (header only)")
+    units = {(s["series"], s["source_id"], s["vintage"]): s["unit"] for s in r["x_series"]}
+    bad = [k for k, u in df.groupby(["series", "source_id", "vintage"])["unit"].unique().items()
+           if list(u) != [units.get(k)]]
+    if bad:
+        raise schema.DataValidationError(f"{path}: unit(s) differ from those declared in data/datapackage.json "
+                                         f"for {bad[:3]}")
+    return df
 
 
 def load_all(data_dir: Path | None = None) -> pd.DataFrame:
@@ -255,7 +314,6 @@ def coverage(series_name: str | None = None, *, table: str | None = None, provin
 
 def verify_hashes(data_dir: Path | None = None) -> list[str]:
     """Resources whose file no longer matches the sha256 in the manifest (empty list = all good)."""
-    from .manifest import sha256_file
     base = Path(data_dir) if data_dir else paths.DATA
     bad = []
     for r in manifest(data_dir)["resources"]:
@@ -268,39 +326,67 @@ def verify_hashes(data_dir: Path | None = None) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m helpers.data", description="Tidy data in data/")
     sub = ap.add_subparsers(dest="cmd", required=True)
-    sub.add_parser("list", help="tables and their series")
-    sub.add_parser("validate", help="load every table and check sha256")
-    add = sub.add_parser("add", help="add an NBS database export (分省年度数据) as a new table")
-    add.add_argument("file", help="the exported .csv/.xls/.xlsx file")
-    add.add_argument("--vintage", help="label for this release (default: 'NBS database, exported <file date>')")
-    add.add_argument("--force", action="store_true", help="replace a table previously added from the same file")
-    add.add_argument("--data-dir", help=argparse.SUPPRESS)
+    cmds = {"list": sub.add_parser("list", help="tables and their series"),
+            "validate": sub.add_parser("validate", help="load every table and check sha256")}
+    add = cmds["add"] = sub.add_parser("add", help="add an NBS database export (分省年度数据) or a wide table "
+                                                   "(regions down, years across) as a new table")
+    add.add_argument("file", help="the .csv/.txt/.xls/.xlsx file")
+    add.add_argument("--indicator", help="indicator name, for a file without NBS header lines (or to override them)")
+    add.add_argument("--unit", help="unit, e.g. 亿元 or '100 million yuan' (with --indicator)")
+    add.add_argument("--vintage", help="label for this release (default: from the file's footnotes and date)")
+    add.add_argument("--source", help="who published the numbers and where, e.g. 'NBS, 中国统计年鉴2024, 表3-9'")
+    add.add_argument("--force", action="store_true", help="replace a table added earlier under the same name")
+    rm = cmds["remove"] = sub.add_parser("remove", help="remove a table added with `add`")
+    rm.add_argument("name", help="table name, as `list` shows it")
+    for p in cmds.values():
+        p.add_argument("--data-dir", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    d = Path(args.data_dir) if args.data_dir else None
 
+    from . import nbs_export
+    try:
+        return _run(args, d, nbs_export)
+    except (nbs_export.NBSExportError, schema.DataValidationError, ManifestError, UnknownTableError,
+            FileNotFoundError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+
+
+def _run(args, d, nbs_export) -> int:
     if args.cmd == "list":
-        cat = series_catalogue()
+        cat = series_catalogue(d)
         for t, g in cat.groupby("table"):
             print(t)
             for _, s in g.iterrows():
                 print(f"  {s['series']:<36} {s['unit']:<8} {s['source_id']}  [{s['vintage']}]")
         return 0
     if args.cmd == "validate":
-        for name in tables():
-            df = load(name)
-            print(f"ok  {name}: {len(df)} rows")
-        bad = verify_hashes()
-        if bad:
-            print("sha256 mismatch: " + ", ".join(bad), file=sys.stderr)
-            return 1
+        bad = []
+        for r in manifest(d)["resources"]:
+            if "x_series" not in r:
+                continue
+            try:
+                df = load(r["name"], d)
+                print(f"ok  {r['name']}: {len(df)} rows")
+            except schema.DataValidationError as exc:
+                bad.append(str(exc))
+        bad += [f"{p}: sha256 mismatch" for p in verify_hashes(d)
+                if (Path(d) if d else paths.DATA).joinpath(p).exists() and not any(p in b for b in bad)]
+        for b in bad:
+            print(f"error: {b}", file=sys.stderr)
+        return 1 if bad else 0
+    if args.cmd == "remove":
+        nbs_export.remove(args.name, data_dir=d)
+        print(f"removed data/{args.name}.csv and its manifest entry")
         return 0
     if args.cmd == "add":
-        from . import nbs_export
-        try:
-            name = nbs_export.add(Path(args.file), vintage=args.vintage, force=args.force,
-                                  data_dir=Path(args.data_dir) if args.data_dir else None)
-        except (nbs_export.NBSExportError, schema.DataValidationError) as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 2
+        if args.unit and not args.indicator:
+            raise ValueError("--unit needs --indicator (the indicator the numbers measure)")
+        name = nbs_export.add(Path(args.file), vintage=args.vintage, force=args.force, data_dir=d,
+                              indicator=args.indicator, unit=args.unit, source=args.source)
         print(f"added data/{name}.csv; the book's chapters will use it on their next run")
         return 0
     return 1

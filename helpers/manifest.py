@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -199,13 +201,114 @@ def package_json(resources: list[dict], sources: list[dict]) -> dict:
     }
 
 
+class ManifestError(ValueError):
+    """``datapackage.json`` cannot be read (the message names the file and the place)."""
+
+
 def read_manifest(out: Path) -> dict | None:
-    m = out / "datapackage.json"
-    if m.exists():
-        return json.loads(m.read_text(encoding="utf-8"))
-    return None
+    """The manifest in folder ``out``, or ``None`` if there is none; :class:`ManifestError` if corrupt."""
+    m = Path(out) / "datapackage.json"
+    if not m.exists():
+        return None
+    try:
+        pkg = json.loads(m.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ManifestError(f"{m}: not valid UTF-8 (byte {exc.start}); restore it with "
+                            f"`git checkout {m.name}` or rebuild with `python -m tools.build`") from None
+    except json.JSONDecodeError as exc:
+        raise ManifestError(f"{m}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); restore it "
+                            f"with `git checkout {m.name}` or rebuild with `python -m tools.build`") from None
+    if not isinstance(pkg, dict) or not isinstance(pkg.get("resources"), list):
+        raise ManifestError(f"{m}: valid JSON but not a data package (no 'resources' list)")
+    return pkg
+
+
+def manifest_bytes(pkg: dict) -> bytes:
+    """The manifest as written to ``datapackage.json`` (one layout for the build and the import)."""
+    return (json.dumps(pkg, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
 
 
 def write_manifest(pkg: dict, out: Path) -> None:
-    (out / "datapackage.json").write_text(
-        json.dumps(pkg, ensure_ascii=False, indent=1, sort_keys=False) + "\n", encoding="utf-8")
+    with AtomicWrite() as w:
+        w.stage(Path(out) / "datapackage.json", manifest_bytes(pkg))
+
+
+def _default_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+class AtomicWrite:
+    """Write several files so that they change together or not at all.
+
+    ``with AtomicWrite() as w: tmp = w.stage(path, content)`` writes ``content`` (bytes, or a
+    function that writes the given temporary path) to a temporary file beside ``path``, with the
+    mode ``path`` has (or 0666 minus the umask for a new file, never the 0600 of ``mkstemp``).
+    ``w.remove(path)`` deletes a file. On leaving the block without an error every staged file
+    replaces its target with :func:`os.replace`, in staging order (stage the manifest last); if
+    anything fails or is interrupted, before or during the replacing, the targets are put back as
+    they were and the temporary files removed.
+    """
+
+    def __init__(self):
+        self._staged: list[tuple[Path, Path | None]] = []   # (target, temporary file or None = delete)
+
+    def stage(self, target: Path, content) -> Path:
+        target = Path(target)
+        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        os.close(fd)
+        tmp = Path(name)
+        self._staged.append((target, tmp))
+        if callable(content):
+            content(tmp)
+        else:
+            tmp.write_bytes(content)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.chmod(tmp, target.stat().st_mode & 0o777 if target.exists() else _default_mode())
+        return tmp
+
+    def remove(self, target: Path) -> None:
+        self._staged.append((Path(target), None))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        try:
+            if exc_type is None:
+                self._commit()
+        finally:
+            for _, tmp in self._staged:
+                if tmp is not None:
+                    tmp.unlink(missing_ok=True)
+        return False
+
+    def _commit(self) -> None:
+        backups: dict[Path, Path] = {}
+        done: list[Path] = []
+        try:
+            for target, tmp in self._staged:
+                if target.exists():
+                    bak = target.with_name(f".{target.name}.{os.getpid()}.bak")
+                    bak.unlink(missing_ok=True)
+                    os.link(target, bak)
+                    backups[target] = bak
+                done.append(target)
+                if tmp is None:
+                    target.unlink(missing_ok=True)
+                else:
+                    os.replace(tmp, target)
+        except BaseException:
+            for target in reversed(done):
+                if target in backups:
+                    bak = backups.pop(target)
+                    os.rename(bak, target)
+                    bak.unlink(missing_ok=True)  # rename() between two links of one file does nothing
+                else:
+                    target.unlink(missing_ok=True)
+            raise
+        finally:
+            for bak in backups.values():
+                bak.unlink(missing_ok=True)

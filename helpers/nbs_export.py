@@ -31,10 +31,8 @@ import csv
 import datetime as _dt
 import hashlib
 import io
-import json
-import os
+import itertools
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -136,6 +134,7 @@ class ExportInfo:
     label: str = ""              # English label (canonical series) or the indicator as printed
     known_indicator: bool = True
     header_lines: dict = field(default_factory=dict)   # which meta lines were present, with line numbers
+    generic: bool = False        # a generic wide table (no NBS header lines; indicator and unit given)
 
     @property
     def years(self) -> list[int]:
@@ -162,67 +161,104 @@ def _where(path: Path, line: int, excel: bool) -> str:
     return f"{path}: {'row' if excel else 'line'} {line}"
 
 
-def _decode(path: Path, raw: bytes) -> tuple[str, str]:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel "Unicode text"
-        try:
-            return raw.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError as exc:
-            raise NBSExportError(f"{path}: starts with a UTF-16 byte-order mark but byte {exc.start} is "
-                                 f"not valid UTF-16") from None
-    if raw.startswith(b"\xef\xbb\xbf"):
-        try:
-            return raw.decode("utf-8-sig"), "utf-8-sig"
-        except UnicodeDecodeError as exc:
-            line = raw[: exc.start].count(b"\n") + 1
-            raise NBSExportError(f"{path}: starts with a UTF-8 byte-order mark but line {line} is not "
-                                 f"valid UTF-8 (byte {exc.start})") from None
-    try:
-        return raw.decode("utf-8"), "utf-8-sig"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("gb18030"), "gb18030"
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise NBSExportError(
-            f"{path}: cannot be read as UTF-8 or GBK/GB18030 (undecodable byte 0x{raw[exc.start]:02x} on "
-            f"line {line}); NBS exports are GBK or UTF-8: re-download the file or save it as CSV in "
-            f"UTF-8") from None
+#: footnotes kept from an export (the rest are counted, not stored)
+MAX_FOOTNOTE_LINES = 50
+MAX_FOOTNOTE_CHARS = 4000
 
 
-def _grid_csv(path: Path) -> tuple[list[tuple[int, list]], str]:
-    text, enc = _decode(path, path.read_bytes())
-    text = text.lstrip("\ufeff")
-    rows = []
-    delimiter = "\t" if text.count("\t") > text.count(",") else ","  # tab-separated "Unicode text" saves
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+def _text_lines(path: Path, state: dict):
+    """Decoded lines of a CSV/text export, read line by line (UTF-16, UTF-8 with or without BOM,
+    GBK/GB18030; the encoding is settled at the first non-ASCII line)."""
+    with open(path, "rb") as fh:
+        head = fh.read(4)
+        fh.seek(0)
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel "Unicode text"
+            state["enc"] = "utf-16"
+            try:
+                yield from io.TextIOWrapper(fh, encoding="utf-16", newline="")
+            except UnicodeDecodeError as exc:
+                raise NBSExportError(f"{path}: starts with a UTF-16 byte-order mark but is not valid UTF-16 "
+                                     f"({exc.reason})") from None
+            return
+        bom = head.startswith(b"\xef\xbb\xbf")
+        enc = "utf-8" if bom else None
+        state["enc"] = "utf-8-sig"
+        for n, raw in enumerate(fh, start=1):
+            if n == 1 and bom:
+                raw = raw[3:]
+            if enc is None and not raw.isascii():
+                try:
+                    raw.decode("utf-8")
+                    enc = "utf-8"
+                except UnicodeDecodeError:
+                    enc = "gb18030"
+                state["enc"] = "utf-8-sig" if enc == "utf-8" else "gb18030"
+            try:
+                yield raw.decode(enc or "ascii")
+            except UnicodeDecodeError as exc:
+                raise NBSExportError(
+                    f"{path}: line {n}: cannot be read as UTF-8 or GBK/GB18030 (undecodable byte "
+                    f"0x{raw[exc.start]:02x}{'; the lines above were ' + enc if enc else ''}); NBS exports are "
+                    f"GBK or UTF-8: re-download the file or save it as CSV in UTF-8") from None
+
+
+def _grid_csv(path: Path, state: dict):
+    lines = _text_lines(path, state)
+    sample = []
+    for line in lines:  # the delimiter, from the first lines: tab-separated "Unicode text" saves
+        sample.append(line)
+        if len(sample) >= 12:
+            break
+    text = "".join(sample)
+    delimiter = "\t" if text.count("\t") > text.count(",") else ","
+    reader = csv.reader(itertools.chain(sample, lines), delimiter=delimiter)
     start = 1
     try:
         for cells in reader:
-            rows.append((start, cells))
+            yield start, cells
             start = reader.line_num + 1
     except csv.Error as exc:
         raise NBSExportError(f"{path}: line {reader.line_num}: not readable as CSV ({exc})") from None
-    return rows, enc
 
 
-def _grid_excel(path: Path) -> tuple[list[tuple[int, list]], str]:
+def _grid_excel(path: Path, state: dict):
     suffix = path.suffix.lower()
     try:
         if suffix == ".xls":
             import xlrd
             book = xlrd.open_workbook(str(path))
             sh = book.sheet_by_index(0)
-            return [(i + 1, sh.row_values(i)) for i in range(sh.nrows)], "xls"
-        import openpyxl
-        wb = openpyxl.load_workbook(path, data_only=True)
-        ws = wb.worksheets[0]
-        return [(i, list(r)) for i, r in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1)], "xlsx"
+            state["enc"] = "xls"
+            rows = ((i + 1, sh.row_values(i)) for i in range(sh.nrows))
+        else:
+            import openpyxl
+            wb = openpyxl.load_workbook(path, data_only=True, read_only=True)
+            state["enc"] = "xlsx"
+            rows = enumerate(wb.worksheets[0].iter_rows(min_row=1, values_only=True), start=1)
+        for i, r in rows:
+            yield i, list(r)
     except NBSExportError:
         raise
     except Exception as exc:  # xlrd/openpyxl raise many types for a broken file
         raise NBSExportError(f"{path}: cannot be opened as an Excel {suffix} file ({type(exc).__name__}: "
                              f"{exc})") from None
+
+
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+\.\d+$|^[+-]?\d{1,3}(,\d{3}){2,}$")
+
+
+def parse_number(text: str) -> float | None:
+    """A cell's number, or ``None`` if the cell is not a plain number.
+
+    Thousands separators are accepted only where they cannot be a decimal comma ("1,234.5",
+    "12,345,678"); "49670,2", "1,234", "12%" or "3亿元" are not numbers.
+    """
+    t = str(text).strip()
+    if _NUMBER.match(t):
+        return float(t)
+    if _THOUSANDS.match(t):
+        return float(t.replace(",", ""))
+    return None
 
 
 def _cell_text(c) -> str:
@@ -249,7 +285,7 @@ def _slug(text: str, maxlen: int = 40) -> str:
     return s[:maxlen].rstrip("_")
 
 
-def series_for(indicator: str) -> tuple[str, str, bool]:
+def series_for(indicator: str, prefix: str = "nbs") -> tuple[str, str, bool]:
     """(series, label, known) for an indicator name as printed in an export.
 
     Unknown indicators get ``nbs_<ascii slug>`` (or ``nbs_<hash>`` for a Chinese-only name)
@@ -263,28 +299,75 @@ def series_for(indicator: str) -> tuple[str, str, bool]:
     slug = _slug(key, 36)
     if not slug or len(re.sub(r"[\x00-\x7f]", "", key)) > 0 and len(slug) < 3:
         slug = "x" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
-    return f"nbs_{slug}", key, False
+    return f"{prefix}_{slug}", key, False
+
+
+def _resolve(path: Path, meta: dict, hline: int, excel: bool, indicator: str | None, unit: str | None,
+             generic: bool) -> tuple[str, str, str]:
+    """(indicator name, unit as printed or given, schema unit symbol)."""
+    ind_line = meta.get("indicator")
+    printed_name, printed_unit = (split_indicator(ind_line[1]) if ind_line else (None, None))
+    if indicator is not None:
+        name, ind_unit = split_indicator(indicator)
+        if ind_unit and unit is None and unit_symbol(ind_unit):
+            unit = ind_unit
+        elif ind_unit and not unit_symbol(ind_unit):
+            name = indicator.strip()
+    else:
+        name = printed_name
+    if not name:
+        what = ("the header row has years but the file has no 指标/Indicators line" if generic else
+                f"no 指标/Indicators line above the header row (line {hline})")
+        raise NBSExportError(f"{path}: {what}, so the indicator and unit are unknown; name them with "
+                             f"--indicator NAME --unit UNIT")
+    unit_text = unit if unit is not None else printed_unit
+    if unit_text is None:
+        where = f"line {ind_line[0]}" if ind_line else f"line {hline}"
+        raise NBSExportError(f"{path}: {where}: indicator {name!r} has no unit in parentheses, e.g. "
+                             f"'地区生产总值(亿元)'; give it with --unit (e.g. --unit 亿元)")
+    sym = unit_symbol(unit_text)
+    if sym is None:
+        where = (f"{'row' if excel else 'line'} {ind_line[0]}: unknown unit {unit_text!r} in indicator "
+                 f"{ind_line[1]!r}" if (ind_line and unit is None) else f"--unit {unit_text!r} is not a known unit")
+        raise NBSExportError(f"{path}: {where}; known units: {', '.join(schema.UNITS)} (and their English "
+                             f"names, e.g. '100 million yuan')")
+    return name, unit_text, sym
 
 
 def read_export(path, indicator: str | None = None, unit: str | None = None) -> ExportInfo:
-    """Parse an NBS database export (CSV in GBK/GB18030/UTF-8, XLS or XLSX).
+    """Parse an NBS database export (CSV in GBK/GB18030/UTF-8/UTF-16, XLS or XLSX), or a generic
+    wide table (regions down, years across, no header lines) when ``indicator`` and ``unit`` are given.
 
-    ``indicator`` and ``unit`` override (or stand in for) the 指标/Indicators line, for
-    files whose header lines were cut off. ``unit`` may be a symbol (``万人``) or English text
-    (``10000 persons``).
+    ``indicator`` and ``unit`` override (or stand in for) the 指标/Indicators line. ``unit`` may be
+    a symbol (``万人``) or English text (``10000 persons``). The file is read row by row and the
+    first fatal error is raised at once (:class:`NBSExportError` naming file, line and column);
+    at most :data:`MAX_FOOTNOTE_LINES` footnote lines are kept.
     """
     path = Path(path)
     if not path.exists():
         raise NBSExportError(f"{path}: file not found")
+    if path.is_dir():
+        raise NBSExportError(f"{path}: is a folder, not a file; give the exported .csv, .xls or .xlsx file")
     excel = path.suffix.lower() in (".xls", ".xlsx", ".xlsm")
-    grid, enc = _grid_excel(path) if excel else _grid_csv(path)
+    state: dict = {}
+    try:
+        return _read(path, excel, _grid_excel(path, state) if excel else _grid_csv(path, state), state,
+                     indicator, unit)
+    except OSError as exc:
+        raise NBSExportError(f"{path}: cannot be read ({exc.strerror})") from None
 
+
+def _read(path, excel, grid, state, indicator, unit) -> ExportInfo:
     meta: dict[str, tuple[int, str]] = {}
     header = None
     footnotes: list[str] = []
-    data_rows: list[tuple[int, list]] = []
+    dropped = 0
+    records = []
+    seen: dict[str, tuple[int, str]] = {}
+    generic = False
     for line, cells in grid:
         texts = [_cell_text(c) for c in cells]
+        ncells = len(texts) - 1
         while texts and texts[-1] == "":
             texts.pop()
         if not texts or all(t == "" for t in texts):
@@ -296,7 +379,10 @@ def read_export(path, indicator: str | None = None, unit: str | None = None) -> 
                 key = _META_KEY[m.group(1).lower()]
                 meta[key] = (line, ",".join([m.group(2)] + texts[1:]).strip().strip(","))
                 continue
-            if texts[0].strip().lower() in _HEADER_FIRST:
+            first = texts[0].strip().lower()
+            looks_wide = len(texts) > 1 and all(_YEAR.match(t) for t in texts[1:]) and not _YEAR.match(first)
+            if first in _HEADER_FIRST or (looks_wide and not meta):
+                generic = first not in _HEADER_FIRST
                 years = []
                 for j, t in enumerate(texts[1:], start=2):
                     ym = _YEAR.match(t)
@@ -311,56 +397,20 @@ def read_export(path, indicator: str | None = None, unit: str | None = None) -> 
                 if not years:
                     raise NBSExportError(f"{_where(path, line, excel)}: header row has no year columns")
                 header = (line, texts[0], years)
+                name, unit_text, sym = _resolve(path, meta, line, excel, indicator, unit, generic)
                 continue
             if meta:
                 raise NBSExportError(
                     f"{_where(path, line, excel)}: expected the header row (地区,2024年,... or Region,2024,...) "
                     f"after the {'/'.join(meta)} line(s), found {joined[:80]!r}")
             break  # neither header lines nor the region/year header: not an export (reported below)
-        if footnotes or _FOOTNOTE.match(texts[0]):
-            footnotes.append(joined)
+        if footnotes or dropped or _FOOTNOTE.match(texts[0]):
+            if len(footnotes) < MAX_FOOTNOTE_LINES and sum(map(len, footnotes)) + len(joined) <= MAX_FOOTNOTE_CHARS:
+                footnotes.append(joined)
+            else:
+                dropped += 1
             continue
-        data_rows.append((line, texts))
-
-    if header is None:
-        raise NBSExportError(
-            f"{path}: not an NBS database export: no 数据库/指标/时间 (Database/Indicators/Time) lines "
-            f"and no header row starting with 地区 or Region followed by years")
-    hline, hfirst, years = header
-    language = "zh" if re.search(r"[\u4e00-\u9fff]", hfirst + "".join(v for _, v in meta.values())) else "en"
-
-    # indicator and unit
-    ind_line = meta.get("indicator")
-    printed_name, printed_unit = (split_indicator(ind_line[1]) if ind_line else (None, None))
-    if indicator is not None:
-        name, ind_unit = split_indicator(indicator)
-        if ind_unit and unit is None and unit_symbol(ind_unit):
-            unit = ind_unit
-        elif ind_unit and not unit_symbol(ind_unit):
-            name = indicator.strip()
-    else:
-        name = printed_name
-    if not name:
-        raise NBSExportError(
-            f"{path}: no 指标/Indicators line above the header row (line {hline}), so the indicator and "
-            f"unit are unknown; download the export again with its header lines, or pass indicator= and unit=")
-    unit_text = unit if unit is not None else printed_unit
-    if unit_text is None:
-        where = f"line {ind_line[0]}" if ind_line else f"line {hline}"
-        raise NBSExportError(f"{path}: {where}: indicator {name!r} has no unit in parentheses, e.g. "
-                             f"'地区生产总值(亿元)'; pass unit= explicitly")
-    sym = unit_symbol(unit_text)
-    if sym is None:
-        where = f"{'row' if excel else 'line'} {ind_line[0]}" if (ind_line and unit is None) else "argument unit="
-        raise NBSExportError(f"{path}: {where}: unknown unit {unit_text!r} in indicator "
-                             f"{(ind_line[1] if ind_line and unit is None else name)!r}; known units: "
-                             f"{', '.join(schema.UNITS)} (and their English names, e.g. '100 million yuan')")
-    series, label, known = series_for(name)
-
-    # data cells
-    records = []
-    seen: dict[str, tuple[int, str]] = {}
-    for line, texts in data_rows:
+        hline, _, years = header
         region = texts[0]
         try:
             code = provinces.code_of(region, allow_national=True)
@@ -374,28 +424,44 @@ def read_export(path, indicator: str | None = None, unit: str | None = None) -> 
                 f"{path}: region {region!r} on {'row' if excel else 'line'} {line} repeats {first_name!r} on "
                 f"{'row' if excel else 'line'} {first_line} (both are {provinces.name_en(code) if code != provinces.NATIONAL_CODE else 'China'}, {code})")
         seen[code] = (line, region)
-        cells = texts[1:]
-        if len(cells) > len(years) and any(c.strip() for c in cells[len(years):]):
-            raise NBSExportError(f"{_where(path, line, excel)}: {region}: {len(cells)} value cells but the "
+        vals = texts[1:]
+        if len(vals) > len(years) and any(c.strip() for c in vals[len(years):]):
+            raise NBSExportError(f"{_where(path, line, excel)}: {region}: {len(vals)} value cells but the "
                                  f"header row (line {hline}) has {len(years)} years")
-        for year, c in zip(years, cells):
-            t = c.strip().replace(",", "") if isinstance(c, str) else c
-            if t in BLANKS or t.strip() in BLANKS:
+        if ncells < len(years) and any(c.strip() not in BLANKS for c in vals):
+            raise NBSExportError(f"{_where(path, line, excel)}: {region} has {ncells} value cell(s) but the header "
+                                 f"row (line {hline}) has {len(years)} years; a row with cells missing would put "
+                                 f"values under the wrong years")
+        for j, (year, c) in enumerate(zip(years, vals), start=2):
+            if c.strip() in BLANKS:
                 continue  # a gap: no row
-            if not _NUMBER.match(t):
-                raise NBSExportError(f"{_where(path, line, excel)}, column {year}: {region}: cell {c!r} is not "
-                                     f"a number (blank cells are read as missing)")
-            records.append({"geo_code": code, "region": region, "year": year, "value": float(t), "line": line})
+            v = parse_number(c)
+            if v is None:
+                why = ("a comma here could be a thousands separator or a decimal comma" if "," in c else
+                       "text or a unit in a number cell" if re.search(r"[^\d.,+\-eE\s]", c) else "not a number")
+                raise NBSExportError(f"{_where(path, line, excel)}, column {j} ({year}): {region}: cell {c!r} is "
+                                     f"not a plain number ({why}); blank cells are read as missing")
+            records.append({"geo_code": code, "region": region, "year": year, "value": v, "line": line})
+
+    if header is None:
+        raise NBSExportError(
+            f"{path}: not an NBS database export: no 数据库/指标/时间 (Database/Indicators/Time) lines "
+            f"and no header row starting with 地区 or Region followed by years")
+    hline, hfirst, years = header
     if not records:
         raise NBSExportError(f"{path}: no values below the header row (line {hline})")
+    if dropped:
+        footnotes.append(f"({dropped} more footnote lines not kept)")
+    language = "zh" if re.search(r"[\u4e00-\u9fff]", hfirst + "".join(v for _, v in meta.values())
+                                 + "".join(r["region"] for r in records[:3])) else "en"
+    series, label, known = series_for(name, "reader" if generic else "nbs")
     frame = pd.DataFrame.from_records(records, columns=["geo_code", "region", "year", "value", "line"])
-
     return ExportInfo(
         indicator=name, unit=sym, series=series,
         database=meta.get("database", (0, ""))[1], time=meta.get("time", (0, ""))[1],
-        footnotes=footnotes, frame=frame, path=path, encoding=enc, language=language,
+        footnotes=footnotes, frame=frame, path=path, encoding=state.get("enc", ""), language=language,
         unit_text=unit_text, label=label, known_indicator=known,
-        header_lines={k: v[0] for k, v in meta.items()} | {"header": hline},
+        header_lines={k: v[0] for k, v in meta.items()} | {"header": hline}, generic=generic,
     )
 
 
@@ -413,12 +479,15 @@ def tidy(info: ExportInfo, source_id: str, vintage: str) -> pd.DataFrame:
 
 def default_vintage(info: ExportInfo) -> str:
     date = _dt.date.fromtimestamp(info.path.stat().st_mtime).isoformat() if info.path else "undated"
+    if info.generic:
+        return f"wide table added by a reader, file dated {date}"
     hint = info.census_hint()
     return f"NBS database export, {hint}, file dated {date}" if hint else f"NBS database export, file dated {date}"
 
 
 def table_name(info: ExportInfo, vintage: str | None, digest: str) -> str:
-    core = info.series[4:] if info.series.startswith("nbs_") else info.series
+    prefix = "reader" if info.generic else "nbs"
+    core = re.sub(r"^(nbs|reader)_", "", info.series)
     slug = _slug(vintage) if vintage else ""
     if vintage and not slug:  # a vintage with no ASCII letters or digits
         slug = "v" + hashlib.sha1(vintage.encode("utf-8")).hexdigest()[:8]
@@ -426,13 +495,15 @@ def table_name(info: ExportInfo, vintage: str | None, digest: str) -> str:
         slug = _slug(info.path.stem if info.path else "")
         if len(slug) < 3:
             slug = "file_" + digest[:8]
-    return f"nbs_{core}_{slug}"[:80].rstrip("_")
+    return f"{prefix}_{core}_{slug}"[:80].rstrip("_")
 
 
 def _describe(info: ExportInfo, vintage: str) -> str:
     lang = "English" if info.language == "en" else "Chinese"
     yrs = info.years
-    parts = [f"NBS database export ({info.database or '分省年度数据'}, {lang} site), indicator "
+    kind = ("wide table (regions down, years across), indicator and unit named on the command line" if info.generic
+            else f"NBS database export ({info.database or '分省年度数据'}, {lang} site)")
+    parts = [f"{kind}, indicator "
              f"{info.indicator!r} in {info.unit_text}, {yrs[0]}-{yrs[-1]}, "
              f"{info.frame['geo_code'].nunique()} regions; added by a reader with `python -m helpers.data add`."]
     if not info.known_indicator:
@@ -459,36 +530,49 @@ def _conflicts(new: pd.DataFrame, old: pd.DataFrame, name: str) -> list[str]:
     return out
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+def _load_rows(out: Path, r: dict) -> pd.DataFrame | None:
+    p = out / r["path"]
+    return schema.read_csv(p) if p.exists() else None
 
 
-def add(path, vintage: str | None = None, force: bool = False, data_dir: Path | None = None) -> str:
-    """Add an NBS database export to ``data/`` as a new table; return its name.
+def _duplicate_of(rows: pd.DataFrame, resources: list, out: Path, skip: set) -> str | None:
+    """'table T (source S, vintage V)' if every new value is already in data/ under one source and vintage."""
+    series, unit = rows["series"].iloc[0], rows["unit"].iloc[0]
+    new = set(zip(rows["geo_code"], rows["year"].astype(int), rows["value"].astype(float)))
+    for r in resources:
+        if r["name"] in skip or not any(s["series"] == series and s["unit"] == unit for s in r.get("x_series", [])):
+            continue
+        old = _load_rows(out, r)
+        if old is None:
+            continue
+        old = old[(old["series"] == series) & (old["unit"] == unit) & (old["quarter"].fillna("") == "")]
+        for (src, vin), g in old.groupby(["source_id", "vintage"]):
+            have = set(zip(g["geo_code"], g["year"].astype(int), g["value"].astype(float)))
+            if new <= have:
+                return f"data/{r['name']}.csv (series {series}, source {src}, vintage {vin!r})"
+    return None
 
-    Refuses (``NBSExportError``) if a table from the same file or vintage exists (unless
-    ``force``), or if a value would contradict one already in ``data/`` under the same
-    source and vintage (even with ``force``). Nothing in ``data/`` changes unless every
-    check passes; files are replaced atomically.
+
+def add(path, vintage: str | None = None, force: bool = False, data_dir: Path | None = None,
+        indicator: str | None = None, unit: str | None = None, source: str | None = None) -> str:
+    """Add an NBS database export, or a generic wide table with ``indicator`` and ``unit``, to
+    ``data/`` as a new table; return its name.
+
+    Refuses (``NBSExportError``) a file already in ``data/`` (same sha256 as a recorded file, or
+    every value already there under one source and vintage), a table name already taken (unless
+    ``force`` and the table is a reader's), and a value that would contradict one already in
+    ``data/`` under the same source and vintage (even with ``force``). Nothing in ``data/`` changes
+    unless every check passes; the table and the manifest are replaced together.
     """
-    from .manifest import READER_ORIGIN, SeriesInfo, Source, Table, read_manifest, resource_json, sha256_file
+    from .manifest import READER_ORIGIN, AtomicWrite, SeriesInfo, Source, Table, manifest_bytes, read_manifest
+    from .manifest import resource_json, sha256_file
 
     path = Path(path)
     out = Path(data_dir) if data_dir else paths.DATA
     pkg = read_manifest(out)
     if pkg is None:
-        raise NBSExportError(f"{out / 'datapackage.json'} not found: build data/ first (`make data`)")
-    info = read_export(path)
+        raise NBSExportError(f"{out / 'datapackage.json'} not found: build data/ first (`python -m tools.build`)")
+    info = read_export(path, indicator=indicator, unit=unit)
     digest = sha256_file(path)
     vint = vintage.strip() if vintage and vintage.strip() else default_vintage(info)
     name = table_name(info, vintage, digest)
@@ -499,98 +583,125 @@ def add(path, vintage: str | None = None, force: bool = False, data_dir: Path | 
     existing = by_name.get(name)
     if existing is not None and existing.get("x_origin") != READER_ORIGIN:
         raise NBSExportError(f"{path}: table name {name!r} belongs to the build; choose another --vintage")
-    same_file = []
+    # the same file already recorded, by the build or by an earlier add
     for s in pkg.get("sources", []):
         if any(rf.get("sha256") == digest for rf in s.get("raw_files", [])):
-            for r in resources:
-                if r.get("x_origin") == READER_ORIGIN and any(x["name"] == s["name"] for x in r.get("sources", [])):
-                    same_file.append(r["name"])
-    replaced = sorted(set(([name] if existing is not None else []) + same_file))
-    if replaced and not force:
-        why = (f"data/{name}.csv already exists (same file or vintage)" if existing is not None
-               else f"this file was already added as data/{same_file[0]}.csv")
-        raise NBSExportError(f"{path}: {why}; use --force to replace it, or --vintage to add it as a "
-                             f"different release")
+            users = [r for r in resources if any(x["name"] == s["name"] for x in r.get("sources", []))]
+            if any(r.get("x_origin") != READER_ORIGIN for r in users) or not users:
+                raise NBSExportError(f"{path}: this file is already in data/: it is the raw file of source "
+                                     f"{s['name']!r}, used by " + ", ".join(f"data/{r['path']}" for r in users))
+            others = [r["name"] for r in users if r["name"] != name]
+            if others:
+                raise NBSExportError(f"{path}: this file was already added as data/{others[0]}.csv (same sha256); "
+                                     f"to replace that table run `python -m helpers.data remove {others[0]}` first")
+    if existing is not None and not force:
+        same = existing.get("x_imported_file", {}).get("sha256") == digest
+        raise NBSExportError(f"{path}: data/{name}.csv already exists ("
+                             + ("added from this same file" if same else "a table added with the same vintage")
+                             + "); use --force to replace it" + ("" if same else ", or choose another --vintage"))
+    replaced = {name} if existing is not None else set()
 
     rows = tidy(info, source_id, vint)
+    dup = _duplicate_of(rows, resources, out, replaced)
+    if dup:
+        raise NBSExportError(f"{path}: every value in this file is already in data/, in {dup}; nothing to add")
     # never contradict a value already in data/ under the same source and vintage
     for r in resources:
         if "x_series" not in r:
             continue
         if not any(s.get("source_id") == source_id and s.get("vintage") == vint for s in r["x_series"]):
             continue
-        old = schema.read_csv(out / r["path"])
-        bad = _conflicts(rows, old, r["name"])
+        old = _load_rows(out, r)
+        bad = _conflicts(rows, old, r["name"]) if old is not None else []
         if bad:
             raise NBSExportError(
                 f"{path}: values differ from those already in data/ under source {source_id!r} and vintage "
                 f"{vint!r}; add the file with a different --vintage instead:\n  " + "\n  ".join(bad))
 
     hint = info.census_hint()
-    src = Source(
-        id=source_id,
-        title=f"{info.indicator} ({info.label if info.known_indicator else info.series}), by province; "
-              f"NBS database export added by a reader",
-        publisher="National Bureau of Statistics of China",
-        table=f"{info.database or '分省年度数据'}, 指标 {info.indicator}({info.unit_text})"
-              + (f", 时间 {info.time}" if info.time else ""),
-        address="https://data.stats.gov.cn/english/easyquery.htm?cn=E0103" if info.language == "en"
-        else "https://data.stats.gov.cn/easyquery.htm?cn=E0103",
-        raw_files=[],
-        vintage=vint,
-        licence="Official statistics (NBS); cite the National Bureau of Statistics.",
-        trust="HIGH" if info.database and info.known_indicator else "MEDIUM-HIGH",
-        notes=("; ".join(info.footnotes) + (f" [{hint}]" if hint else "")).strip(),
-    )
+    notes = ("; ".join(info.footnotes) + (f" [{hint}]" if hint else "")).strip()
+    if info.generic:
+        src = Source(
+            id=source_id,
+            title=f"{info.indicator} ({info.series}), by province; wide table added by a reader",
+            publisher=source or "not stated by the reader",
+            table=f"{path.name}: indicator {info.indicator} ({info.unit_text}) named on the command line",
+            address="", raw_files=[], vintage=vint,
+            licence="As stated by the publisher; the reader who added it is responsible for the attribution.",
+            trust="MEDIUM", notes=notes)
+    else:
+        src = Source(
+            id=source_id,
+            title=f"{info.indicator} ({info.label if info.known_indicator else info.series}), by province; "
+                  f"NBS database export added by a reader",
+            publisher="National Bureau of Statistics of China",
+            table=f"{info.database or '分省年度数据'}, 指标 {info.indicator}({info.unit_text})"
+                  + (f", 时间 {info.time}" if info.time else "") + (f"; {source}" if source else ""),
+            address="https://data.stats.gov.cn/english/easyquery.htm?cn=E0103" if info.language == "en"
+            else "https://data.stats.gov.cn/easyquery.htm?cn=E0103",
+            raw_files=[], vintage=vint,
+            licence="Official statistics (NBS); cite the National Bureau of Statistics.",
+            trust="HIGH" if info.database and info.known_indicator else "MEDIUM-HIGH",
+            notes=notes)
     yrs = info.years
+    what = "reader-added wide table" if info.generic else "reader-added NBS export"
     table = Table(
         name=name,
-        title=f"{info.label} by province, {yrs[0]}-{yrs[-1]} ({info.unit_text}), reader-added NBS export",
+        title=f"{info.label} by province, {yrs[0]}-{yrs[-1]} ({info.unit_text}), {what}",
         description=_describe(info, vint),
         rows=rows,
         sources=[src],
-        series=[SeriesInfo(info.series, info.unit, f"{info.indicator} ({info.unit_text}), as exported from the "
-                           f"NBS database 分省年度数据.", source_id, vint, label=info.label)],
+        series=[SeriesInfo(info.series, info.unit, f"{info.indicator} ({info.unit_text}), "
+                           + ("from a wide table named on the command line." if info.generic else
+                              "as exported from the NBS database 分省年度数据."), source_id, vint, label=info.label)],
     )
     df = table.check()
 
-    csv_path = out / f"{name}.csv"
-    manifest_path = out / "datapackage.json"
-    fd, tmp_name = tempfile.mkstemp(dir=out, prefix=f".{name}.", suffix=".csv.tmp")
-    os.close(fd)
-    tmp = Path(tmp_name)
-    backup = {p: p.read_bytes() for p in [csv_path, manifest_path] if p.exists()}
     try:
-        schema.write_csv(df, tmp)
-        res = resource_json(table, tmp, origin=READER_ORIGIN)
-        res["x_imported_file"] = {"name": path.name, "sha256": digest}
-        src_json = src.to_json(None)
-        src_json["raw_files"] = [{"path": path.name, "sha256": digest,
-                                  "note": "file supplied by the reader; not in ../shared/sources"}]
-        src_json["x_origin"] = READER_ORIGIN
-
-        drop = set(replaced)
-        new_resources = [r for r in resources if r["name"] not in drop] + [res]
-        new_resources.sort(key=lambda r: r["name"])
-        used = {x["name"] for r in new_resources for x in r.get("sources", [])}
-        new_sources = [s for s in pkg.get("sources", []) if s["name"] != source_id and s["name"] in used]
-        new_sources.append(src_json)
-        new_sources.sort(key=lambda s: s["name"])
-        pkg = dict(pkg, resources=new_resources, sources=new_sources)
-        manifest_bytes = (json.dumps(pkg, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
-        json.loads(manifest_bytes)  # stays valid JSON
-
-        os.replace(tmp, csv_path)
-        _atomic_write(manifest_path, manifest_bytes)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        for p in (csv_path, manifest_path):  # put data/ back as it was
-            if p in backup:
-                if not p.exists() or p.read_bytes() != backup[p]:
-                    p.write_bytes(backup[p])
-            else:
-                p.unlink(missing_ok=True)
-        raise
-    for n in set(replaced) - {name}:  # a forced re-import of the same file under a new name
-        (out / f"{n}.csv").unlink(missing_ok=True)
+        with AtomicWrite() as w:
+            tmp = w.stage(out / f"{name}.csv", lambda p: schema.write_csv(df, p))
+            res = resource_json(table, tmp, origin=READER_ORIGIN)
+            res["x_imported_file"] = {"name": path.name, "sha256": digest}
+            src_json = src.to_json(None)
+            src_json["raw_files"] = [{"path": path.name, "sha256": digest,
+                                      "note": "file supplied by the reader; not in ../shared/sources"}]
+            src_json["x_origin"] = READER_ORIGIN
+            new_resources = sorted([r for r in resources if r["name"] not in replaced] + [res],
+                                   key=lambda r: r["name"])
+            new_sources = _used_sources(pkg, new_resources, drop=source_id) + [src_json]
+            new_sources.sort(key=lambda s: s["name"])
+            w.stage(out / "datapackage.json", manifest_bytes(dict(pkg, resources=new_resources, sources=new_sources)))
+    except OSError as exc:
+        raise NBSExportError(f"{exc.filename or out}: cannot write ({exc.strerror}); data/ is unchanged") from None
     return name
+
+
+def _used_sources(pkg: dict, resources: list, drop: str = "") -> list:
+    used = {x["name"] for r in resources for x in r.get("sources", [])}
+    return [s for s in pkg.get("sources", []) if s["name"] != drop and s["name"] in used]
+
+
+def remove(name: str, data_dir: Path | None = None) -> None:
+    """Remove a table a reader added (its file, manifest entry and sources), even if its file is gone."""
+    from .manifest import READER_ORIGIN, AtomicWrite, manifest_bytes, read_manifest
+
+    out = Path(data_dir) if data_dir else paths.DATA
+    pkg = read_manifest(out)
+    if pkg is None:
+        raise NBSExportError(f"{out / 'datapackage.json'} not found")
+    res = {r["name"]: r for r in pkg["resources"]}
+    if name not in res:
+        added = [n for n, r in res.items() if r.get("x_origin") == READER_ORIGIN]
+        raise NBSExportError(f"{out / 'datapackage.json'}: no table {name!r}; tables added by readers: "
+                             + (", ".join(added) or "none"))
+    if res[name].get("x_origin") != READER_ORIGIN:
+        raise NBSExportError(f"data/{name}.csv is built from ../shared/sources by `python -m tools.build`, not "
+                             f"added by a reader; it cannot be removed with this command")
+    resources = [r for r in pkg["resources"] if r["name"] != name]
+    try:
+        with AtomicWrite() as w:
+            w.remove(out / res[name]["path"])
+            w.stage(out / "datapackage.json",
+                    manifest_bytes(dict(pkg, resources=resources, sources=_used_sources(pkg, resources))))
+    except OSError as exc:
+        raise NBSExportError(f"{exc.filename or out}: cannot write ({exc.strerror}); data/ is unchanged") from None

@@ -96,12 +96,15 @@ _ALIASES = {
     "xizang": "540000", "tibet autonomous region": "540000",
     "shensi": "610000", "shanxi (shaanxi)": "610000",
     "guangxi zhuang": "450000", "ningxia hui": "640000", "xinjiang uygur": "650000",
-    "xinjiang uighur": "650000", "chongqi": "500000", "heilongjang": "230000",
+    "xinjiang uighur": "650000", "xinjiang uyghur": "650000", "xizang autonomous region": "540000",
+    "chongqi": "500000", "heilongjang": "230000",
 }
 _NATIONAL_NAMES = {"全国", "national", "china", "national total", "total", "全国合计", "nation"}
 
 _SUFFIXES_ZH = ("壮族自治区", "回族自治区", "维吾尔自治区", "自治区", "省", "市")
 _SUFFIXES_EN = (" autonomous region", " province", " municipality", " sheng", " shi")
+#: the people named in an autonomous region's official English name (Xinjiang Uyghur Autonomous Region)
+_ETHNIC_EN = (" uyghur", " uygur", " uighur", " zhuang", " hui")
 
 
 class UnknownProvinceError(KeyError):
@@ -150,6 +153,9 @@ def _strip(s: str) -> str:
     for suf in _SUFFIXES_EN:
         if s.endswith(suf):
             s = s[: -len(suf)]
+    for suf in _ETHNIC_EN:
+        if s.endswith(suf):
+            s = s[: -len(suf)]
     return s.strip()
 
 
@@ -164,7 +170,8 @@ def code_of(name: str, *, allow_national: bool = False, context: str = "") -> st
     for key in (s, _strip(s), s.replace(" ", "")):
         if key in _INDEX:
             return _INDEX[key]
-    close = difflib.get_close_matches(s, list(_INDEX), n=1, cutoff=0.6)
+    # compare without "Autonomous Region"/"Province"/"自治区"..., which every long name shares
+    close = difflib.get_close_matches(_strip(s), list(_INDEX), n=1, cutoff=0.6)
     suggestion = None
     if close:
         p = _BY_CODE[_INDEX[close[0]]]

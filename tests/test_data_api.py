@@ -67,8 +67,14 @@ def test_corrupted_table_named_on_load(tmp_path):
     p = tmp_path / "data" / "provincial_trade_totals.csv"
     text = p.read_text(encoding="utf-8").replace("110000,2016", "119999,2016", 1)
     p.write_text(text, encoding="utf-8")
-    with pytest.raises(schema.DataValidationError) as e:
+    with pytest.raises(data.DataIntegrityError, match=r"provincial_trade_totals\.csv: does not match the sha256"):
         data.load("provincial_trade_totals", tmp_path / "data")
+    data.trust_files()  # without the hash check, validation still names the bad code
+    try:
+        with pytest.raises(schema.DataValidationError) as e:
+            data.load("provincial_trade_totals", tmp_path / "data")
+    finally:
+        data.trust_files(False)
     assert "provincial_trade_totals.csv" in str(e.value) and "119999" in str(e.value)
     assert data.verify_hashes(tmp_path / "data") == ["provincial_trade_totals.csv"]
 
@@ -102,7 +108,7 @@ def test_cached_lookups_hand_out_copies_and_follow_the_files(tmp_path):
     first["value"] = -1.0  # the caller's copy only
     again = data.series("grp", geo="440000", source_id=SRC, data_dir=d)
     assert float(again.loc[again["year"] == 2020, "value"].iloc[0]) == v2020
-    # a reader's correction to the table is seen on the next call, with no restart
+    # a reader's correction to the table is seen on the next call (once trusted), with no restart
     p = d / "provincial_grp_latest.csv"
     text = p.read_text(encoding="utf-8")
     lines = text.splitlines()
@@ -112,7 +118,13 @@ def test_cached_lookups_hand_out_copies_and_follow_the_files(tmp_path):
     cells[4] = str(v2020 + 1000.5)
     lines[hit[0]] = ",".join(cells)
     p.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    changed = data.series("grp", geo="440000", source_id=SRC, data_dir=d)
+    with pytest.raises(data.DataIntegrityError):  # an edited table no longer matches the manifest
+        data.series("grp", geo="440000", source_id=SRC, data_dir=d)
+    data.trust_files()
+    try:
+        changed = data.series("grp", geo="440000", source_id=SRC, data_dir=d)
+    finally:
+        data.trust_files(False)
     assert float(changed.loc[changed["year"] == 2020, "value"].iloc[0]) == pytest.approx(v2020 + 1000.5)
     # the repository's data/ is a different key: untouched
     repo = data.series("grp", geo="440000", source_id=SRC)

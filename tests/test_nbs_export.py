@@ -98,7 +98,7 @@ def test_xlsx_export(tmp_path):
     with pytest.raises(NBSExportError) as exc:
         read_export(p)
     msg = str(exc.value)
-    assert "分省年度数据.xlsx" in msg and "row 7" in msg and "column 2023" in msg and "广东省" in msg
+    assert "分省年度数据.xlsx" in msg and "row 7" in msg and "(2023)" in msg and "广东省" in msg
     ws.delete_rows(7)
     wb.save(p)
     info = read_export(p)
@@ -126,7 +126,7 @@ def test_unknown_indicator_kept_under_own_series():
     ("bad_region.csv", ["bad_region.csv", "line 6", "广东生", "Guangdong"]),
     ("bad_unit.csv", ["bad_unit.csv", "line 2", "亿日元"]),
     ("duplicate_province.csv", ["duplicate_province.csv", "line 7", "line 5", "北京", "Beijing"]),
-    ("non_numeric.csv", ["non_numeric.csv", "line 6", "column 2023", "天津市", "1721l.8"]),
+    ("non_numeric.csv", ["non_numeric.csv", "line 6", "(2023)", "天津市", "1721l.8"]),
     ("not_nbs.csv", ["not_nbs.csv", "not an NBS database export"]),
     ("latin1_garbage.csv", ["latin1_garbage.csv", "UTF-8 or GBK/GB18030", "line 2"]),
 ])
@@ -160,10 +160,20 @@ def snapshot(d: Path) -> dict:
     return {p.name: p.read_bytes() for p in sorted(d.iterdir())}
 
 
-def test_add_end_to_end(data_copy):
+def variant(tmp_path, old=b"127577.4", new=b"127000.0"):
+    """grp_gbk_blanks.csv with Guangdong 2021 changed: its values are no longer all in data/ already."""
+    p = tmp_path / f"grp_{new.decode()}.csv"
+    p.write_bytes((FIX / "grp_gbk_blanks.csv").read_bytes().replace(old, new))
+    return p
+
+
+def test_add_end_to_end(data_copy, tmp_path):
     before = set(data.tables(data_copy))
-    name = nbs_export.add(FIX / "grp_gbk_blanks.csv", vintage="NBS database, test export 2025",
-                          data_dir=data_copy)
+    # the fixture's numbers are those of provincial_grp_latest: nothing to add
+    with pytest.raises(NBSExportError, match="already in data/.*provincial_grp_latest"):
+        nbs_export.add(FIX / "grp_gbk_blanks.csv", vintage="NBS database, test export 2025", data_dir=data_copy)
+    f = variant(tmp_path)
+    name = nbs_export.add(f, vintage="NBS database, test export 2025", data_dir=data_copy)
     assert name == "nbs_grp_nbs_database_test_export_2025"
     assert set(data.tables(data_copy)) == before | {name}
     assert data.verify_hashes(data_copy) == []
@@ -173,11 +183,10 @@ def test_add_end_to_end(data_copy):
     src = next(s for s in pkg["sources"] if s["name"] == res["sources"][0]["name"])
     assert src["publisher"].startswith("National Bureau of Statistics")
     assert src["table"].startswith("分省年度数据, 指标 地区生产总值")
-    assert src["raw_files"][0]["sha256"] == nbs_export.hashlib.sha256(
-        (FIX / "grp_gbk_blanks.csv").read_bytes()).hexdigest()
+    assert src["raw_files"][0]["sha256"] == nbs_export.hashlib.sha256(f.read_bytes()).hexdigest()
     # visible through the data API, next to the built tables
     gd = data.series("grp", geo="广东", vintage="NBS database, test export 2025", data_dir=data_copy)
-    assert gd.set_index("year")["value"].to_dict() == {2021: 127577.4, 2022: 132547.1, 2023: 137905.4,
+    assert gd.set_index("year")["value"].to_dict() == {2021: 127000.0, 2022: 132547.1, 2023: 137905.4,
                                                         2024: 141488.9}
     assert len(data.load(name, data_copy)) == 14
     # the real data/ is untouched
@@ -209,15 +218,13 @@ def test_add_twice_refuses_without_force(data_copy):
 
 
 def test_force_cannot_change_values_of_same_vintage(data_copy, tmp_path):
-    nbs_export.add(FIX / "grp_gbk_blanks.csv", vintage="V1", data_dir=data_copy)
-    changed = tmp_path / "grp_changed.csv"
-    raw = (FIX / "grp_gbk_blanks.csv").read_bytes().replace(b"127577.4", b"127000.0")
-    changed.write_bytes(raw)
+    nbs_export.add(variant(tmp_path), vintage="V1", data_dir=data_copy)
+    changed = variant(tmp_path, new=b"126000.5")
     snap = snapshot(data_copy)
     with pytest.raises(NBSExportError) as exc:
         nbs_export.add(changed, vintage="V1", force=True, data_dir=data_copy)
     msg = str(exc.value)
-    assert "Guangdong" in msg and "2021" in msg and "127577" in msg and "127000" in msg
+    assert "Guangdong" in msg and "2021" in msg and "127000" in msg and "126000.5" in msg
     assert snapshot(data_copy) == snap
     # under its own vintage it is a separate release and is accepted
     assert nbs_export.add(changed, vintage="V2", data_dir=data_copy) == "nbs_grp_v2"

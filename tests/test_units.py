@@ -78,6 +78,8 @@ def derived_only(tmp_path):
     df = df[df["series"] == "fx_cny_per_usd_derived"]
     assert len(df) == 10
     schema.write_csv(df, tmp_path / res["path"])
+    from helpers.manifest import sha256_file  # loading checks the manifest's sha256
+    res = {**res, "hash": "sha256:" + sha256_file(tmp_path / res["path"])}
     m2 = {**m, "resources": [res]}
     (tmp_path / "datapackage.json").write_text(json.dumps(m2, ensure_ascii=False), encoding="utf-8")
     return tmp_path
