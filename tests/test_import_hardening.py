@@ -42,7 +42,7 @@ def copy(pristine, tmp_path):
 
 
 def hashes(d: Path) -> dict:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(d.iterdir())}
+    return {p.relative_to(d).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(d.rglob("*")) if p.is_file()}
 
 
 def cli(capsys, *args, data_dir=None):

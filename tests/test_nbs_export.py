@@ -157,7 +157,7 @@ def data_copy(tmp_path):
 
 
 def snapshot(d: Path) -> dict:
-    return {p.name: p.read_bytes() for p in sorted(d.iterdir())}
+    return {p.relative_to(d).as_posix(): p.read_bytes() for p in sorted(d.rglob("*")) if p.is_file()}
 
 
 def variant(tmp_path, old=b"127577.4", new=b"127000.0"):
