@@ -100,7 +100,7 @@ def test_charts_have_static_fallback_and_alt_text(built_book):
 
 def test_print_stylesheet_shows_static_charts(built_book):
     css = (built_book / "_static" / "print.css").read_text(encoding="utf-8")
-    assert re.search(r"\.book-chart-vis\s*\{\s*display:\s*none", css)
+    assert re.search(r"\.book-chart-vis[^{]*\{\s*display:\s*none", css)
     assert re.search(r"\.book-chart-static[^{]*\{\s*display:\s*block", css)
     ch1 = (built_book / "book" / "01_argument_and_data.html").read_text(encoding="utf-8")
     links = [t for t in re.findall(r"<link[^>]+>", ch1) if "print.css" in t]

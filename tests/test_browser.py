@@ -143,7 +143,7 @@ def test_without_javascript_the_static_chart_shows(browser, server):
 _TEXT_SIZES = """() => [...document.querySelectorAll('figure.book-chart .book-chart-vis svg text')]
     .filter(t => t.textContent.trim() && t.getBoundingClientRect().width > 0)
     .map(t => [parseFloat(getComputedStyle(t).fontSize) *
-               (t.getScreenCTM() ? Math.abs(t.getScreenCTM().a) : 1), t.textContent.slice(0, 30)])"""
+               (t.getScreenCTM() ? Math.hypot(t.getScreenCTM().a, t.getScreenCTM().b) : 1)  /* rotated labels too */, t.textContent.slice(0, 30)])"""
 
 
 @pytest.mark.parametrize("width", [1300, 375])

@@ -245,6 +245,7 @@ def test_hash_check_env(copy, monkeypatch):
 
 # ----------------------------------------------------------------- case 10: huge file
 
+@pytest.mark.slow
 def test_huge_footnotes_bounded_and_streamed(copy, tmp_path, capsys):
     big = tmp_path / "big.csv"
     with open(big, "w", encoding="utf-8") as fh:
