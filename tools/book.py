@@ -2,7 +2,7 @@
 
 Command line::
 
-    python -m tools.book build [--teacher] [--out DIR] [--fresh]
+    python -m tools.book build [--teacher] [--out DIR] [--fresh] [--cache DIR]
     python -m tools.book bundle          # (re)write book/_static/vega-bundle.js
 
 ``build`` runs Sphinx with ``-W -n --keep-going`` (a warning, a broken reference or a failing
@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import logging
 import os
+import re
 import shutil
+import signal
 import sys
 import time
 from pathlib import Path
@@ -110,11 +111,10 @@ def prepare_cache(fresh: bool = False, cache_dir: Path = CACHE) -> bool:
 def execute_missing(notebooks: list[Path], cache_dir: Path = CACHE, report_dir: Path | None = None) -> list[str]:
     """Run, in parallel, the chapters the cache does not hold; return the failures (one per chapter).
 
-    jupyter-cache's ``local-parallel`` executor runs one ordinary Jupyter kernel per core and
-    stores each successful run; MyST-NB then reads the chapters from the cache.
+    jupyter-cache's execution worker runs each chapter in an ordinary Jupyter kernel, one per
+    core, and stores each successful run; MyST-NB then reads the chapters from the cache.
     """
     from jupyter_cache import get_cache
-    from jupyter_cache.executors import load_executor
 
     cache = get_cache(str(cache_dir))
     for nb in notebooks:
@@ -126,27 +126,90 @@ def execute_missing(notebooks: list[Path], cache_dir: Path = CACHE, report_dir: 
         return []
     names = ", ".join(Path(r.uri).stem for r in missing)
     print(f"running {len(missing)} chapter(s) on {os.cpu_count()} core(s): {names}", flush=True)
-    log = logging.getLogger("tools.book.execute")
-    executor = load_executor("local-parallel" if len(missing) > 1 else "local-serial", cache, logger=log)
     t0 = time.perf_counter()
-    result = executor.run_and_cache(filter_pks=[r.pk for r in missing], timeout=NB_TIMEOUT, allow_errors=False)
+    results = _run_parallel(cache, missing)
     print(f"ran {len(missing)} chapter(s) in {time.perf_counter() - t0:.1f} s", flush=True)
     failures = []
-    for uri in list(result.excepted) + list(result.errored):
+    for uri in [uri for code, uri in results if code != 0]:
         record = cache.get_project_record(uri)
         tb = record.traceback or "(no traceback recorded)"
-        failures.append(f"{Path(uri).relative_to(ROOT)}: {cell_failure(tb)}")
+        failures.append(f"{Path(uri).relative_to(ROOT) if Path(uri).is_relative_to(ROOT) else uri}: "
+                        f"{cell_failure(Path(uri), tb)}")
         if report_dir is not None:
             report_dir.mkdir(parents=True, exist_ok=True)
             (report_dir / f"{Path(uri).stem}.log").write_text(tb, encoding="utf-8")
     return failures
 
 
-def cell_failure(traceback: str) -> str:
-    """The last line of the error and the failing cell's first line, as the reader sees them."""
-    lines = [ln for ln in traceback.strip().splitlines() if ln.strip()]
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _children(pid: int) -> list[int]:
+    """Process ids whose parent is ``pid`` (Linux /proc; elsewhere none are found)."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.append(int(stat.parent.name))
+    return out
+
+
+def _kill_tree(pid: int) -> None:
+    """Kill a worker and the kernels it started (jupyter_client starts them in a session of their own)."""
+    for child in _children(pid):
+        _kill_tree(child)
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def _run_parallel(cache, records) -> list[tuple[int, str]]:
+    """jupyter-cache's parallel worker (each runs an ordinary kernel and caches a successful run),
+    one process per core. Unlike its ``local-parallel`` executor, the pool's workers ignore Ctrl-C
+    and the build terminates them at once when it is interrupted, instead of hanging."""
+    import multiprocessing as mp
+    from jupyter_cache.executors.basic import ExecutionWorkerLocalMProc, ProcessData
+
+    jobs = [ProcessData(r.pk, r.uri, cache, NB_TIMEOUT, False) for r in records]
+    pool = mp.get_context("fork").Pool(min(len(jobs), os.cpu_count() or 1), initializer=_ignore_sigint)
+    try:
+        results = pool.map(ExecutionWorkerLocalMProc(), jobs, chunksize=1)
+    except BaseException:  # Ctrl-C or a crash: stop the workers and their kernels now, not after their chapters
+        for worker in mp.active_children():
+            _kill_tree(worker.pid)
+        pool.terminate()
+        raise
+    pool.close()
+    pool.join()
+    return results
+
+
+_CELL_SOURCE = re.compile(r"An error occurred while executing the following cell:\n-+\n(.*?)\n-+\n", re.S)
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def cell_failure(notebook: Path, traceback: str) -> str:
+    """Where a chapter failed, as the reader sees it in Jupyter: the cell's number counting every
+    cell from 1 (Markdown and code), its first line, and the error's last line."""
+    text = _ANSI.sub("", traceback)
+    lines = [ln for ln in text.strip().splitlines() if ln.strip()]
     error = lines[-1] if lines else "unknown error"
-    return error
+    m = _CELL_SOURCE.search(text)
+    if not m:
+        return error
+    source = m.group(1).strip()
+    import json
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    for i, c in enumerate(cells, 1):
+        src = c["source"] if isinstance(c["source"], str) else "".join(c["source"])
+        if c["cell_type"] == "code" and src.strip() == source:
+            return f"cell {i} ({source.splitlines()[0][:60]!r}): {error}"
+    return f"cell starting {source.splitlines()[0][:60]!r}: {error}"
 
 
 # --------------------------------------------------------------------------- vega bundle
@@ -256,13 +319,15 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--teacher", action="store_true", help="show exercise solutions (also BOOK_TEACHER=1)")
     b.add_argument("--out", default=None, help="build folder (HTML in OUT/html; default _build)")
     b.add_argument("--fresh", action="store_true", help="clear the execution cache first (also BOOK_FRESH=1)")
+    b.add_argument("--cache", default=None, help=f"execution cache folder (default {CACHE.relative_to(ROOT)})")
     sub.add_parser("bundle", help="rewrite book/_static/vega-bundle.js")
     sub.add_parser("linkcheck", help="check the external links the book cites (Sphinx linkcheck; needs the internet)")
     args = ap.parse_args(argv)
     try:
         if args.cmd == "build":
             return build(args.out, teacher=args.teacher or env_flag("BOOK_TEACHER"),
-                         fresh=args.fresh or env_flag("BOOK_FRESH"))
+                         fresh=args.fresh or env_flag("BOOK_FRESH"),
+                         cache_dir=Path(args.cache).resolve() if args.cache else CACHE)
         if args.cmd == "linkcheck":
             return linkcheck()
         print(f"wrote {ensure_bundle(force=True)}")

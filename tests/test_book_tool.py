@@ -1,0 +1,98 @@
+"""tools/book.py: the execution cache's fingerprint, strict BOOK_* switches, where a failing chapter
+failed (as the reader counts cells), and Ctrl-C stopping a build promptly with a clear message."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from helpers import paths
+from tools import book
+
+
+def _notebook(path: Path, cells: list[tuple[str, str]]) -> Path:
+    nb = {"cells": [{"cell_type": kind, "metadata": {}, "source": src, "id": f"c{i}",
+                     **({"outputs": [], "execution_count": None} if kind == "code" else {})}
+                    for i, (kind, src) in enumerate(cells)],
+          "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
+          "nbformat": 4, "nbformat_minor": 5}
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    return path
+
+
+def test_fingerprint_follows_what_chapters_read(tmp_path, monkeypatch):
+    for name in book.FINGERPRINTED:
+        (tmp_path / name).mkdir() if "." not in name else (tmp_path / name).write_text("x")
+    (tmp_path / "data" / "t.csv").write_text("a\n1\n")
+    monkeypatch.setattr(book, "ROOT", tmp_path)
+    before = book.fingerprint()
+    assert book.fingerprint() == before
+    (tmp_path / "data" / "new.csv").write_text("b\n")          # what `helpers.data add` does
+    assert book.fingerprint() != before
+    cache = tmp_path / "cache"
+    assert book.prepare_cache(cache_dir=cache) is True       # first build: cleared
+    assert book.prepare_cache(cache_dir=cache) is False      # nothing changed: kept
+    (tmp_path / "helpers").joinpath("m.py").write_text("x = 1\n")
+    assert book.prepare_cache(cache_dir=cache) is True       # a helper changed: every chapter runs
+
+
+@pytest.mark.parametrize("value", ["yes", "true", "2", " 1"])
+def test_book_switches_refuse_unclear_values(monkeypatch, value):
+    monkeypatch.setenv("BOOK_TEACHER", value)
+    with pytest.raises(book.BuildError, match="BOOK_TEACHER"):
+        book.env_flag("BOOK_TEACHER")
+    proc = subprocess.run([sys.executable, "-m", "tools.book", "build", "--out", "/nonexistent-never-built"],
+                          cwd=paths.ROOT, capture_output=True, text=True, env={**os.environ, "BOOK_TEACHER": value})
+    assert proc.returncode == 2 and "BOOK_TEACHER" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_placeholder_repository_address_is_refused():
+    with pytest.raises(book.BuildError, match="placeholder"):
+        book.repository_url({"repository": {"url": "https://github.com/OWNER/china-rebalancing-book"}})
+    assert book.repository_url({"repository": {"url": ""}}) == ""
+
+
+@pytest.mark.slow
+def test_failing_chapter_names_the_cell_as_the_reader_counts_it(tmp_path):
+    nb = _notebook(tmp_path / "broken.ipynb", [("markdown", "# A chapter"), ("code", "x = 1"),
+                                               ("markdown", "Some prose."), ("code", "y = x / 0\nprint(y)")])
+    failures = book.execute_missing([nb], cache_dir=tmp_path / "cache", report_dir=tmp_path / "reports")
+    assert len(failures) == 1
+    assert "cell 4 ('y = x / 0')" in failures[0] and "ZeroDivisionError" in failures[0]
+    assert (tmp_path / "reports" / "broken.log").exists()
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_a_build_promptly_and_says_so(tmp_path):
+    """Ctrl-C (SIGINT to the build's process group, as a terminal sends it) while chapters run."""
+    before = {p: p.read_bytes() for p in paths.BOOK.glob("*.ipynb")}
+    # a private cache: the interrupted build must not clear the developer's
+    cmd = [sys.executable, "-m", "tools.book", "build", "--fresh", "--out", str(tmp_path / "out"),
+           "--cache", str(tmp_path / "cache")]
+    # as from a terminal: SIGINT handled (a background test runner may have inherited it ignored)
+    proc = subprocess.Popen(cmd, cwd=paths.ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    deadline = time.time() + 60
+    out = ""
+    while time.time() < deadline:  # wait until the chapters are running
+        line = proc.stdout.readline()
+        out += line
+        if "chapter(s) on" in line:
+            break
+    time.sleep(2)
+    t0 = time.time()
+    os.killpg(proc.pid, signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=30)
+    assert time.time() - t0 < 10, "the build did not stop within 10 s of Ctrl-C"
+    assert proc.returncode == 130, (proc.returncode, stderr[-2000:])
+    assert "interrupted (Ctrl-C)" in stderr and "Traceback" not in stderr
+    assert {p: p.read_bytes() for p in paths.BOOK.glob("*.ipynb")} == before
+    time.sleep(3)  # kernels whose parent is gone stop by themselves (ipykernel's parent poller)
+    left = subprocess.run(["pgrep", "-f", str(tmp_path / "cache")], capture_output=True, text=True).stdout.split()
+    assert not left, f"processes of the interrupted build still running: {left}"
