@@ -23,7 +23,7 @@ class Balance:
     definition: str      # one line
     unit: str            # level unit (and the ratio it is shown as)
     sources: tuple[str, ...]
-    series: tuple[str, ...]   # the only data/ series a figure on this balance may read
+    series: tuple[str, ...]   # the data/ series that make it up (plus NEUTRAL_SERIES: GRP, population, rates)
 
 
 #: The three balances (keys used everywhere: ledger evidence rows, chart fields, tests).
@@ -35,7 +35,7 @@ BALANCES: dict[str, Balance] = {
         ("secondary compilation of provincial exports and imports by location 1993-2022 "
          "(table provincial_trade_annual_secondary)",
          "NBS totals by location of operating units 2016-2024 (totals only, no split)"),
-        ("exports_by_location_secondary", "imports_by_location_secondary", "grp")),
+        ("exports_by_location_secondary", "imports_by_location_secondary")),
     "foreign_io": Balance(
         "foreign_io", "foreign balance of goods and services",
         "exports minus imports of goods and services to and from abroad in the provincial input-output tables",
@@ -69,12 +69,21 @@ OTHER_MEASURES: dict[str, Balance] = {
         ("NBS central/local revenue 1978-2014", "MOF final accounts of central transfers 2019-2024",
          "provinces' final accounts 2014-2016", "Qinghai Statistical Yearbook table 9-1"),
         ("central_revenue", "local_revenue", "central_expenditure", "local_expenditure", "central_transfers",
-         "central_subsidy_revenue", "local_budget_expenditure", "local_budget_revenue", "grp",
-         "population_year_end", "central_subsidy_and_other_revenue", "budget_revenue_central_part")),
+         "central_transfers_outturn", "central_subsidy_revenue", "local_budget_expenditure", "local_budget_revenue",
+         "central_subsidy_and_other_revenue", "budget_revenue_central_part")),
 }
+
+#: Series any balance may be divided or ranked by (they belong to no balance): GRP, population,
+#: the official exchange rates.
+NEUTRAL_SERIES = ("grp", "population_year_end", "fx_cny_per_100usd", "fx_cny_per_usd")
 
 #: Every basis a ledger verdict may rest on: a balance or one of the other measures.
 BASES: dict[str, Balance] = {**BALANCES, **OTHER_MEASURES}
+
+
+def owners(series: str) -> set[str]:
+    """Keys of the balances (and other measures) whose definition uses ``series``."""
+    return {k for k, b in BASES.items() if series in b.series}
 
 
 def name(key: str) -> str:
