@@ -708,3 +708,52 @@ def qinghai_chart(data_dir: Path | None = None):
                              source="Qinghai Statistical Yearbook 2017, table 9-1",
                              alt="Qinghai's local budget revenue falls in 1994 while central subsidies jump; "
                                  "revenue collected for the centre is printed from 1994.")
+
+
+# ----------------------------------------------------------------------------- what the page shows
+
+def claim_html(claim: str, led: pd.DataFrame) -> str:
+    """A claim's verdict per balance (badge, key figure, why) as an HTML list."""
+    items = [f"<li><b>{escape(r['balance_name'])}</b>: {badge(r['verdict'])} {escape(r['key_figure'])}. "
+             f"<i>Why:</i> {escape(r['detail'])}.</li>" for _, r in led[led["claim"] == claim].iterrows()]
+    return "<ul class='ledger-claim'>" + "".join(items) + "</ul>"
+
+
+def balances_html() -> str:
+    """The three balances (and the other measures) with definition and unit, as an HTML table."""
+    rows = "".join(f"<tr><td><b>{escape(b.name)}</b></td><td>{escape(b.definition)}</td><td>{escape(b.unit)}</td></tr>"
+                   for b in balances.BASES.values())
+    return f"<table><thead><tr><th>Balance</th><th>Definition</th><th>Unit</th></tr></thead><tbody>{rows}</tbody></table>"
+
+
+def prose_figures(led: pd.DataFrame, data_dir: Path | None = None) -> dict:
+    """The numbers the ledger page's prose names (glued with :func:`helpers.page.glue_all`)."""
+    f = lambda c, b: led[(led["claim"] == c) & (led["balance"] == b)]["figures"].iloc[0]  # noqa: E731
+    c6, c7 = f("C6", "current_account"), f("C7", "current_account")
+    ca = national.current_account_recent(data_dir=data_dir).set_index("period")
+    q = transfers.panel(data_dir)
+    q = q[(q["year"] == 2019) & q["geo_code"].isin(NAMED)].set_index("province")
+    c8 = {r["year"]: r["rank_corr"] for r in f("C8", "net_outflow")["per_year"]}
+    counts = led["verdict"].value_counts()
+    out = {"n_claims": led["claim"].nunique(), "n_rows": len(led),
+           **{f"n_{k}": int(counts.get(v, 0)) for k, v in (("supported", SUPPORTED), ("partly", PARTLY),
+                                                           ("contradicted", CONTRADICTED), ("not_testable", NOT_TESTABLE))},
+           "c6_calendar": c6["calendar_2018"], "c6_h1": c6["h1_2018"], "c6_first_q_year": c6["first_quarterly_year"],
+           "c6_last_annual_deficit": c6["last_annual_deficit_before_2018"],
+           "c6_first_q_deficit": c6["first_quarterly_deficit"],
+           "c7_peak_pct": c7["peak_pct_gdp"], "c7_peak_year": c7["peak_year"], "c7_prev_record": c7["prev_record"],
+           "c7_prev_record_year": c7["prev_record_year"],
+           "c8_corr_net_outflow": next(iter(c8.values())), "c8_io_year": next(iter(c8))}
+    for per in ("2024", "2025", "2026Q1"):
+        k = per.lower()
+        out[f"ca_{k}"] = float(ca.loc[per, "current_account"])
+        out[f"ca_{k}_vintage"] = ca.loc[per, "ca_vintage"]
+    for per in ("2023", "2024", "2025"):
+        out[f"ca_{per}_pct"] = float(ca.loc[per, "ca_pct_gdp"])
+    for name in _names(NAMED):
+        k = name.lower()
+        out[f"tr2019_{k}_pct_grp"] = float(q.loc[name, "pct_grp"])
+        out[f"tr2019_{k}_per_head"] = float(q.loc[name, "per_head_yuan"])
+        out[f"tr2019_{k}_pct_spending"] = float(q.loc[name, "pct_spending"])
+    out.update({f"qh_{k}": v for k, v in transfers.qinghai_1994(data_dir).items()})
+    return out
