@@ -757,3 +757,14 @@ def prose_figures(led: pd.DataFrame, data_dir: Path | None = None) -> dict:
         out[f"tr2019_{k}_pct_spending"] = float(q.loc[name, "pct_spending"])
     out.update({f"qh_{k}": v for k, v in transfers.qinghai_1994(data_dir).items()})
     return out
+
+
+def verdict(claim: str, balance: str | None = None, led: pd.DataFrame | None = None) -> str:
+    """The verdict of ``claim`` on ``balance`` (a key of :data:`helpers.balances.BASES`); without
+    ``balance`` the claim must be judged on one basis only. For other chapters to glue, e.g.
+    ``verdict("C8", "net_outflow")``."""
+    led = evaluate(only=[claim]) if led is None else led
+    r = led[(led["claim"] == claim) & ((led["balance"] == balance) if balance else True)]
+    if len(r) != 1:
+        raise KeyError(f"claim {claim} is judged on {list(led.loc[led['claim'] == claim, 'balance'])}: name one")
+    return r["verdict"].iloc[0]
