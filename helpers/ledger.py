@@ -1,54 +1,229 @@
-"""The claims ledger: every claim of the paper's abstract, measured from ``data/`` and given a verdict.
+"""The claims ledger: each claim of the paper judged on every balance that fits it, with sensitivity tables.
 
-``ledger/claims.yml`` lists the claims (id, paraphrase, where in the abstract, measure, tables,
-verdict rule, chapter, and the official table that would test it). This module registers one
-rule function per claim id; :func:`evaluate` runs them and returns one row per claim.
-
-Every provincial rule first measures **coverage** (which years have enough provinces in
-``data/``) and evaluates only those years. Adding an official NBS export with
-``python -m helpers.data add FILE`` (for example exports and imports by location of operating
-units, the annual expenditure-approach GRP panel, or provincial budget revenue) widens the
-coverage, and the next :func:`evaluate` re-judges the claim with no code change.
+``ledger/claims.yml`` holds the claims and EVERY threshold and definition the rules read (this module
+has no defaults: a missing parameter is an error naming the file and the claim). Each claim lists the
+balances it is judged on (keys of :data:`helpers.balances.BASES`); :func:`evaluate` returns one
+evidence row per (claim, balance), each reading only its own balance's series (plus GRP, population
+and exchange rates, and for C8 the transfer series it is set against). :func:`sensitivity` re-judges
+a claim over the grid in its ``sensitivity:`` block.
 
 >>> from helpers import ledger
->>> ledger.evaluate()[["claim", "verdict", "key_figures"]]
+>>> led = ledger.evaluate()
+>>> ledger.glance(led)                       # one row per claim, one verdict per balance
+>>> ledger.sensitivity("C1")                 # where the verdict flips
 """
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 from typing import Callable
 
 import pandas as pd
 import yaml
 
-from . import data, fiscal_context, national, paths, provinces, units
+from . import balances, customs, data, decomposition, fiscal_context, national, paths, provinces, transfers
 
 CLAIMS_FILE = paths.ROOT / "ledger" / "claims.yml"
 
-SUPPORTED = "supported"
-CONTRADICTED = "contradicted"
-PARTLY = "partly supported"
-NOT_TESTABLE = "not testable"
-VERDICTS = (SUPPORTED, CONTRADICTED, PARTLY, NOT_TESTABLE)
-
+SUPPORTED, PARTLY, CONTRADICTED, NOT_TESTABLE = "supported", "partly supported", "contradicted", "not testable"
+VERDICTS = (SUPPORTED, PARTLY, CONTRADICTED, NOT_TESTABLE)
+#: Text badges: a symbol and the word (readable without colour), colours from the Okabe-Ito palette.
+BADGES = {SUPPORTED: ("✔", "#0072B2", "#ffffff"), PARTLY: ("◐", "#E69F00", "#000000"),
+          CONTRADICTED: ("✘", "#D55E00", "#000000"), NOT_TESTABLE: ("?", "#BBBBBB", "#000000")}
+NOT_JUDGED = "–"
 CHAPTER_TITLES = {
     "04_provincial_decomposition": "The provincial decomposition",
     "05_fiscal_context": "The fiscal-reform context",
     "06_national_position": "The national external position",
-    "07_claims_ledger": "Claims ledger",
 }
+CLAIM_KEYS = ("id", "short", "paraphrase", "abstract_location", "chapter", "balances", "why_these_balances",
+              "params", "sensitivity", "verdict_rule", "would_test")
+
+
+class ClaimsFileError(ValueError):
+    """``ledger/claims.yml`` is malformed or lacks a parameter a rule needs."""
+
+
+class Params(dict):
+    """A claim's parameters (definitions overridden by its params); a missing key names file and claim."""
+
+    def __init__(self, values: dict, where: str):
+        super().__init__(values)
+        self.where = where
+
+    def __missing__(self, key):
+        raise ClaimsFileError(f"{self.where}: no parameter {key!r} in its params or in definitions")
 
 
 @dataclass
-class Result:
+class Judgement:
     verdict: str
+    key_figure: str
+    detail: str
     figures: dict = field(default_factory=dict)
-    detail: str = ""
-    coverage: dict = field(default_factory=dict)
+    series: tuple[str, ...] = ()
+    years: list = field(default_factory=list)
 
 
-RULES: dict[str, Callable[[dict, Path | None], Result]] = {}
+# ----------------------------------------------------------------------------- the claims file
+
+def load(path: Path | None = None) -> dict:
+    """The claims file as ``{"definitions": {...}, "claims": [...]}``, checked (keys, balances, ids)."""
+    p = Path(path) if path else CLAIMS_FILE
+    doc = yaml.safe_load(p.read_text(encoding="utf-8"))
+    if not isinstance(doc, dict) or not isinstance(doc.get("claims"), list):
+        raise ClaimsFileError(f"{p}: expected a mapping with 'definitions' and a list 'claims'")
+    ids = set()
+    for i, c in enumerate(doc["claims"]):
+        missing = [k for k in CLAIM_KEYS if k not in c]
+        if missing:
+            raise ClaimsFileError(f"{p}: claim #{i + 1} ({c.get('id', '?')}) lacks {missing}")
+        if c["id"] in ids:
+            raise ClaimsFileError(f"{p}: claim id {c['id']!r} appears twice")
+        bad = [b for b in c["balances"] if b not in balances.BASES]
+        if bad:
+            raise ClaimsFileError(f"{p}: claim {c['id']}: unknown balance(s) {bad}; known: {list(balances.BASES)}")
+        ids.add(c["id"])
+    doc.setdefault("definitions", {})
+    return doc
+
+
+def load_claims(path: Path | None = None) -> list[dict]:
+    """The list of claims in the claims file."""
+    return load(path)["claims"]
+
+
+def params(claim: dict, definitions: dict, path: Path | None = None, **override) -> Params:
+    """The parameters a rule reads: ``definitions``, then the claim's ``params``, then ``override``."""
+    return Params({**definitions, **(claim.get("params") or {}), **override},
+                  f"{Path(path) if path else CLAIMS_FILE}: claim {claim['id']}")
+
+
+# ----------------------------------------------------------------------------- balance panels
+# Each panel: geo_code, year, level, pct (% of GRP or IO value added), compilation; one row per province-year.
+
+CUSTOMS_SERIES = ("exports_by_location_secondary", "imports_by_location_secondary", "grp",
+                  "fx_cny_per_100usd", "fx_cny_per_usd")
+FOREIGN_SERIES = ("io_exports_foreign", "io_imports_foreign", "io_value_added")
+NET_OUTFLOW_SERIES = ("net_outflow_goods_services", "grp_expenditure", "io_net_outflow_total", "io_exports_foreign",
+                      "io_imports_foreign", "io_domestic_outflow", "io_domestic_inflow", "io_value_added")
+PANEL_SERIES = {"customs_goods": CUSTOMS_SERIES, "foreign_io": FOREIGN_SERIES, "net_outflow": NET_OUTFLOW_SERIES}
+UNITS = {"customs_goods": "万美元", "foreign_io": "亿元", "net_outflow": "亿元"}
+IO_YEARS = (2002, 2007, 2012, 2017)
+USD_10K_PER_USD_100M = 1e4        # 万美元 per 亿美元
+
+
+@data.cached_on_data
+def customs_panel(grp: str, data_dir: Path | None = None) -> pd.DataFrame:
+    """Customs goods balance (万美元) and % of GRP of vintage ``grp`` (:data:`helpers.customs.GRP_SOURCES`)."""
+    g = customs.goods_balance(grp=grp, data_dir=data_dir)
+    return pd.DataFrame({"geo_code": g["geo_code"], "year": g["year"].astype(int), "level": g["balance_10k_usd"],
+                         "pct": g["balance_pct_grp"], "compilation": "customs panel (secondary)"})
+
+
+def _io_years(data_dir: Path | None) -> list[int]:
+    have = set(data.series("io_value_added", level="provincial", missing_ok=True, data_dir=data_dir)["year"])
+    return [y for y in IO_YEARS if y in have]
+
+
+@data.cached_on_data
+def foreign_io_panel(data_dir: Path | None = None) -> pd.DataFrame:
+    """Foreign balance of goods and services (亿元) and % of IO value added, every IO year that splits it."""
+    frames = []
+    for y in _io_years(data_dir):
+        s = decomposition.io_split(y, data_dir).dropna(subset=["foreign_net"])
+        frames.append(pd.DataFrame({"geo_code": s["geo_code"], "year": y, "level": s["foreign_net"],
+                                    "pct": s["foreign_net_pct_va"], "compilation": "IO table"}))
+    return pd.concat(frames, ignore_index=True)
+
+
+@data.cached_on_data
+def net_outflow_panel(order: tuple[str, ...], min_provinces: int, data_dir: Path | None = None) -> pd.DataFrame:
+    """Net outflow of goods and services (亿元), % of GRP (expenditure) or of IO value added.
+
+    Two compilations, never mixed within a year: the official expenditure-approach tables
+    (:func:`helpers.decomposition.preferred_balance_panel`, secondary mirrors left out) and the IO
+    tables' total (foreign + domestic, with the domestic part in ``domestic``). For each year the
+    first compilation in ``order`` with at least ``min_provinces`` provinces is used.
+    """
+    p = decomposition.balance_panel(data_dir=data_dir)
+    p = decomposition.preferred_balance_panel(p[~p["secondary"].astype(bool)], data_dir=data_dir)
+    frames = [pd.DataFrame({"geo_code": p["geo_code"], "year": p["year"].astype(int), "level": p["net_outflow"],
+                            "pct": p["pct_grp"], "domestic": float("nan"), "compilation": "expenditure approach"})]
+    for y in _io_years(data_dir):
+        s = decomposition.io_split(y, data_dir).dropna(subset=["total_net"])
+        frames.append(pd.DataFrame({"geo_code": s["geo_code"], "year": y, "level": s["total_net"],
+                                    "pct": s["total_net_pct_va"], "domestic": s["domestic_net"],
+                                    "compilation": "IO table"}))
+    df = pd.concat(frames, ignore_index=True)
+    n = df.groupby(["year", "compilation"])["geo_code"].nunique().rename("n").reset_index()
+    n = n[n["n"] >= min_provinces].assign(_r=lambda d: d["compilation"].map(list(order).index))
+    best = n.sort_values(["year", "_r"]).drop_duplicates("year")[["year", "compilation"]]
+    return df.merge(best, on=["year", "compilation"]).sort_values(["year", "geo_code"]).reset_index(drop=True)
+
+
+def balance_panel(balance: str, p: Params, data_dir: Path | None = None, need_pct: bool = True) -> pd.DataFrame:
+    """The panel of ``balance`` in the claim's window, years with at least ``min_provinces`` provinces only."""
+    if balance == "customs_goods":
+        df = customs_panel(p["customs_grp"], data_dir)
+    elif balance == "foreign_io":
+        df = foreign_io_panel(data_dir)
+    elif balance == "net_outflow":
+        df = net_outflow_panel(tuple(p["net_outflow_order"]), int(p["min_provinces"]), data_dir)
+    else:
+        raise KeyError(f"{balance!r} is not a provincial balance; known: {list(balances.BALANCES)}")
+    lo, hi = p["years"]
+    df = df[df["year"].between(lo, hi)].dropna(subset=["pct"] if need_pct else ["level"])
+    n = df.groupby("year")["geo_code"].transform("nunique")
+    return df[n >= int(p["min_provinces"])]
+
+
+# ----------------------------------------------------------------------------- judging
+
+def _years(ys) -> str:
+    ys = sorted(ys)
+    return ", ".join(map(str, ys)) if ys else "none"
+
+
+def judge(ok_by_year: dict[int, bool], window: tuple[int, int], min_coverage: float) -> tuple[str, str]:
+    """Verdict from per-year agreement: supported (all measured years, enough coverage), contradicted (fails
+    in most), partly supported otherwise, not testable (no year)."""
+    n_window = window[1] - window[0] + 1
+    if not ok_by_year:
+        return NOT_TESTABLE, f"no year in {window[0]}-{window[1]} has enough provinces measured"
+    agree = [y for y, ok in ok_by_year.items() if ok]
+    fail = [y for y, ok in ok_by_year.items() if not ok]
+    if not fail:
+        if len(ok_by_year) / n_window >= min_coverage:
+            return SUPPORTED, f"holds in all {len(agree)} measured years ({_years(agree)})"
+        return PARTLY, f"holds in every measured year ({_years(agree)}), but only {len(agree)} of {n_window} are measured"
+    if len(fail) > len(agree):
+        return CONTRADICTED, f"fails in {len(fail)} of {len(ok_by_year)} measured years"
+    return PARTLY, f"holds in {_years(agree)}; fails in {_years(fail)}"
+
+
+def combine(parts: dict[str, tuple[str, str]]) -> tuple[str, str]:
+    """One verdict from parts judged apart: all supported -> supported; all the same -> that; else partly."""
+    verdicts = {v for v, _ in parts.values()}
+    why = "; ".join(f"'{k}': {v} ({w})" for k, (v, w) in parts.items())
+    if len(verdicts) == 1:
+        return verdicts.pop(), why
+    if verdicts == {CONTRADICTED, NOT_TESTABLE}:
+        return CONTRADICTED, why
+    return PARTLY, why
+
+
+def _names(codes) -> list[str]:
+    return [provinces.name_en(c) for c in codes]
+
+
+def _window(p: Params) -> tuple[int, int]:
+    return int(p["years"][0]), int(p["years"][1])
+
+
+RULES: dict[str, Callable[[Params, str, Path | None], Judgement]] = {}
 
 
 def rule(claim_id: str):
@@ -58,587 +233,538 @@ def rule(claim_id: str):
     return deco
 
 
-def load_claims(path: Path | None = None) -> list[dict]:
-    """The claims in ``ledger/claims.yml`` (a list of dicts), checked for required keys."""
-    p = Path(path) if path else CLAIMS_FILE
-    doc = yaml.safe_load(p.read_text(encoding="utf-8"))
-    claims = doc.get("claims", []) if isinstance(doc, dict) else []
-    need = ["id", "paraphrase", "abstract_location", "measure", "tables", "verdict_rule", "would_test", "chapter"]
-    ids = set()
-    for i, c in enumerate(claims):
-        missing = [k for k in need if k not in c]
-        if missing:
-            raise ValueError(f"{p}: claim #{i + 1} ({c.get('id', '?')}) lacks {missing}")
-        if c["id"] in ids:
-            raise ValueError(f"{p}: claim id {c['id']!r} appears twice")
-        ids.add(c["id"])
-    return claims
-
-
-def _params(claim: dict) -> dict:
-    return dict(claim.get("measure", {}).get("params", {}) or {})
-
-
-def _window(claim: dict) -> tuple[int, int]:
-    y = claim.get("measure", {}).get("years", [2000, 2019])
-    return int(y[0]), int(y[-1])
-
-
-# ----------------------------------------------------------------------------- provincial panel
-
-def _secondary_sources(data_dir: Path | None) -> set[str]:
-    try:
-        s = data.sources(data_dir)
-        return set(s.loc[s["secondary"].astype(bool), "source_id"])
-    except Exception:  # noqa: BLE001
-        return set()
-
-
-def _series_or_empty(name: str, data_dir: Path | None) -> pd.DataFrame:
-    try:
-        df = data.series(name, data_dir=data_dir)
-    except data.UnknownTableError:
-        return pd.DataFrame(columns=["geo_code", "year", "value", "unit", "source_id", "vintage"])
-    df = df[(df["geo_code"] != provinces.NATIONAL_CODE) & ~df["source_id"].isin(_secondary_sources(data_dir))]
-    return df
-
-
-def _net_outflow_levels(data_dir: Path | None) -> pd.DataFrame:
-    """Net outflow (亿元) and % of expenditure-approach GRP, one official source per province-year.
-
-    Uses :func:`helpers.decomposition.preferred_balance_panel` (its source ranking, same-vintage
-    denominators), leaving out secondary sources (cross-checks only); falls back to a plain
-    same-source merge if that module is absent.
-    """
-    try:
-        from . import decomposition
-        p = decomposition.balance_panel(data_dir=data_dir)
-        p = p[~p["secondary"].fillna(False).astype(bool)]
-        p = decomposition.preferred_balance_panel(p, data_dir=data_dir)
-        return pd.DataFrame({"geo_code": p["geo_code"], "year": p["year"].astype(int),
-                             "level_100m_cny": p["net_outflow"].astype(float), "pct_grp": p["pct_grp"].astype(float),
-                             "measure": "net outflow of goods and services", "source_id": p["source_id"]})
-    except ImportError:
-        pass
-    no = _series_or_empty("net_outflow_goods_services", data_dir)
-    ge = _series_or_empty("grp_expenditure", data_dir)
-    key = ["geo_code", "year", "source_id", "vintage"]
-    no = no[no["unit"] == "亿元"] if len(no) else no
-    m = no[key + ["value"]].merge(ge[key + ["value"]], on=key, suffixes=("", "_grp"))
-    if m.empty:
-        # the IO tables carry their own totals: use any GRP of the same year (latest vintage first)
-        grp = _series_or_empty("grp", data_dir)
-        if len(no) and len(grp):
-            g = grp.sort_values("vintage", ascending=False).drop_duplicates(["geo_code", "year"])
-            m = no[key + ["value"]].merge(g[["geo_code", "year", "value"]], on=["geo_code", "year"],
-                                          suffixes=("", "_grp"))
-    m["pct_grp"] = m["value"] / m["value_grp"] * 100
-    # one value per province-year: NBS/official yearbook tables before IO benchmark tables
-    m["_io"] = m["source_id"].str.contains("io", case=False).astype(int)
-    m = m.sort_values(["geo_code", "year", "_io", "source_id", "vintage"]).drop_duplicates(["geo_code", "year"])
-    return pd.DataFrame({"geo_code": m["geo_code"], "year": m["year"].astype(int), "level_100m_cny": m["value"],
-                         "pct_grp": m["pct_grp"], "measure": "net outflow of goods and services",
-                         "source_id": m["source_id"]})
-
-
-def _customs_levels(data_dir: Path | None) -> pd.DataFrame:
-    """Exports minus imports by location of operating units (千美元 -> 亿元 at the official rate), % of GRP."""
-    ex = _series_or_empty("exports_by_location", data_dir)
-    im = _series_or_empty("imports_by_location", data_dir)
-    cols = ["geo_code", "year", "level_100m_cny", "pct_grp", "measure", "source_id"]
-    if ex.empty or im.empty:
-        return pd.DataFrame(columns=cols)
-    ex = ex.sort_values("vintage", ascending=False).drop_duplicates(["geo_code", "year"])
-    im = im.sort_values("vintage", ascending=False).drop_duplicates(["geo_code", "year"])
-    m = ex[["geo_code", "year", "value", "unit", "source_id"]].merge(
-        im[["geo_code", "year", "value", "unit"]], on=["geo_code", "year"], suffixes=("_x", "_m"))
-    m["usd"] = [units.to_usd(v, u) for v, u in zip(m["value_x"], m["unit_x"])]
-    m["usd"] -= [units.to_usd(v, u) for v, u in zip(m["value_m"], m["unit_m"])]
-    fx = units.fx_rates(data_dir)[["year", "cny_per_usd"]]
-    m = m.merge(fx, on="year", how="inner")
-    m["level_100m_cny"] = m["usd"] * m["cny_per_usd"] / 1e8
-    grp = _series_or_empty("grp", data_dir)
-    if grp.empty:
-        grp = _series_or_empty("grp_expenditure", data_dir)
-    g = grp.sort_values("vintage", ascending=False).drop_duplicates(["geo_code", "year"])
-    m = m.merge(g[["geo_code", "year", "value"]].rename(columns={"value": "grp"}), on=["geo_code", "year"], how="left")
-    m["pct_grp"] = m["level_100m_cny"] / m["grp"] * 100
-    m["measure"] = "customs exports minus imports by location"
-    m["year"] = m["year"].astype(int)
-    return m[cols]
-
-
-NET_OUTFLOW = "net outflow of goods and services"
-IO_NET_OUTFLOW = "IO table: net outflow of goods and services (foreign + domestic)"
-CUSTOMS = "customs exports minus imports by location"
-#: Which measure a year is judged on, best first: the annual expenditure-approach tables (the
-#: paper's measure), customs balances (if a reader adds exports/imports), then the IO benchmark
-#: tables' total net outflow (same concept as the first, other compilation).
-MEASURE_PREFERENCE = (NET_OUTFLOW, CUSTOMS, IO_NET_OUTFLOW)
-
-
-def _io_total_levels(data_dir: Path | None) -> pd.DataFrame:
-    """IO benchmark years: total net outflow (foreign + domestic) as printed or from its parts, % of IO value added.
-
-    One source per province-year (the bureaus' files first, see
-    :data:`helpers.decomposition.IO_SOURCE_PREFERENCE`). Printed totals are used first: NOF (2002),
-    then FU302 - FU304 (2007), then EX + OF - IM - IF (2012, 2017).
-    """
-    cols = ["geo_code", "year", "level_100m_cny", "pct_grp", "measure", "source_id"]
-    items = {s: _series_or_empty(s, data_dir) for s in (
-        "io_value_added", "io_net_outflow_total", "io_outflow_total", "io_inflow_total",
-        "io_exports_foreign", "io_domestic_outflow", "io_imports_foreign", "io_domestic_inflow")}
-    frames = [d.assign(item=k) for k, d in items.items() if len(d)]
-    if not frames:
-        return pd.DataFrame(columns=cols)
-    from .decomposition import _io_source_rank
-    df = pd.concat(frames, ignore_index=True)
-    w = df.pivot_table(index=["geo_code", "year", "source_id"], columns="item", values="value", aggfunc="first")
-    w = w.reindex(columns=list(items)).reset_index()
-    total = w["io_net_outflow_total"]
-    total = total.where(total.notna(), w["io_outflow_total"] - w["io_inflow_total"])
-    total = total.where(total.notna(), w["io_exports_foreign"] + w["io_domestic_outflow"]
-                        - w["io_imports_foreign"] - w["io_domestic_inflow"])
-    w["level_100m_cny"] = total
-    w["pct_grp"] = total / w["io_value_added"] * 100
-    w = w.dropna(subset=["level_100m_cny", "pct_grp"])
-    w["_rank"] = w["source_id"].map(_io_source_rank)
-    w = w.sort_values(["geo_code", "year", "_rank", "source_id"]).drop_duplicates(["geo_code", "year"])
-    w["measure"] = IO_NET_OUTFLOW
-    w["year"] = w["year"].astype(int)
-    return w[cols].reset_index(drop=True)
-
-
-def io_foreign_split_count(year: int, data_dir: Path | None = None) -> tuple[int, int]:
-    """(provinces with a *foreign* surplus, provinces whose IO table splits foreign and domestic) in a benchmark year.
-
-    A caveat reported beside C1, not the measure: the IO tables' exports minus imports with the rest
-    of the world, which leaves out trade with other provinces.
-    """
-    from .decomposition import DecompositionError, io_split
-    try:
-        s = io_split(year, data_dir)
-    except DecompositionError:
-        return 0, 0
-    s = s.dropna(subset=["foreign_net"])
-    return int((s["foreign_net"] > 0).sum()), int(len(s))
-
-
-@data.cached_on_data
-def province_year_balances(data_dir: Path | None = None, min_provinces: int = 28) -> pd.DataFrame:
-    """Every province-year balance the ledger can use, one measure per year.
-
-    Measures (:data:`MEASURE_PREFERENCE`): the annual net outflow of goods and services
-    (expenditure approach; includes trade with other provinces: the paper's measure), customs
-    exports minus imports by location (if a reader adds them), and the IO benchmark tables' total net
-    outflow (same concept, benchmark compilation). For each year the first measure in that order
-    with at least ``min_provinces`` provinces is used; if none reaches it, the one with most
-    provinces. Columns: geo_code, year, level_100m_cny, pct_grp, measure, source_id.
-    """
-    a = _net_outflow_levels(data_dir)
-    parts = [x for x in (a, _customs_levels(data_dir), _io_total_levels(data_dir)) if len(x)]
-    both = pd.concat(parts, ignore_index=True) if parts else a
-    if both.empty:
-        return both
-    n = both.groupby(["year", "measure"])["geo_code"].nunique().rename("n").reset_index()
-    n["_enough"] = (n["n"] >= min_provinces).astype(int)
-    n["_rank"] = n["measure"].map({m: i for i, m in enumerate(MEASURE_PREFERENCE)}).fillna(len(MEASURE_PREFERENCE))
-    best = n.sort_values(["year", "_enough", "_rank", "n"], ascending=[True, False, True, False]).drop_duplicates("year")
-    out = both.merge(best[["year", "measure"]], on=["year", "measure"])
-    return out.sort_values(["year", "geo_code"]).reset_index(drop=True)
-
-
-def covered_years(panel: pd.DataFrame, window: tuple[int, int], min_provinces: int,
-                  need: tuple[str, ...] = ()) -> list[int]:
-    """Years in the window with at least ``min_provinces`` provinces (and every code in ``need``)."""
-    p = panel[(panel["year"] >= window[0]) & (panel["year"] <= window[1])]
-    out = []
-    for y, g in p.groupby("year"):
-        codes = set(g["geo_code"])
-        if len(codes) >= min_provinces and set(need) <= codes:
-            out.append(int(y))
-    return out
-
-
-def _judge(ok_by_year: dict[int, bool], window: tuple[int, int], min_coverage: float) -> tuple[str, str]:
-    """Coverage-aware verdict from per-year agreement."""
-    n_window = window[1] - window[0] + 1
-    if not ok_by_year:
-        return NOT_TESTABLE, f"no year in {window[0]}-{window[1]} has enough provinces measured"
-    agree = sorted(y for y, ok in ok_by_year.items() if ok)
-    disagree = sorted(y for y, ok in ok_by_year.items() if not ok)
-    cov = len(ok_by_year) / n_window
-    untested = n_window - len(ok_by_year)
-    if not disagree:
-        if cov >= min_coverage:
-            return SUPPORTED, f"holds in all {len(agree)} measured years ({_years(agree)})"
-        return PARTLY, (f"holds in every measured year ({_years(agree)}), but only {len(agree)} of {n_window} "
-                        f"years are measured; {untested} years untested")
-    if len(disagree) > len(agree):
-        return CONTRADICTED, (f"fails in {len(disagree)} of {len(ok_by_year)} measured years ({_years(disagree)})"
-                              + (f"; {untested} of {n_window} years untested" if untested else ""))
-    return PARTLY, (f"holds in {_years(agree)}; fails in {_years(disagree)}; "
-                    f"{untested} of {n_window} years untested")
-
-
-def _combine_parts(parts: dict[str, tuple[str, str]]) -> tuple[str, str]:
-    """One verdict from several parts of a claim, each judged on its own by :func:`_judge`.
-
-    All parts supported -> supported; all contradicted (or untestable) -> that verdict; otherwise
-    partly supported, saying which part holds where.
-    """
-    verdicts = {v for v, _ in parts.values()}
-    why = "; ".join(f"'{name}': {v} ({w})" for name, (v, w) in parts.items())
-    if verdicts == {SUPPORTED}:
-        return SUPPORTED, why
-    if len(verdicts) == 1:
-        return verdicts.pop(), why
-    if verdicts == {CONTRADICTED, NOT_TESTABLE}:
-        return CONTRADICTED, why
-    return PARTLY, why
-
-
-def _years(ys) -> str:
-    return ", ".join(str(y) for y in ys) if ys else "none"
-
-
-def _coverage(covered: list[int], window: tuple[int, int]) -> dict:
-    return {"window": f"{window[0]}-{window[1]}", "years_measured": covered,
-            "share_of_window": len(covered) / (window[1] - window[0] + 1)}
-
-
-# ----------------------------------------------------------------------------- rules
-
-def _coastal_setup(claim: dict, data_dir: Path | None):
-    """Parameters, window, coverage threshold, coastal set, balance panel and measured years for C1/C2."""
-    p = _params(claim)
-    win = _window(claim)
-    min_prov = int(p.get("min_provinces", 28))
-    panel = province_year_balances(data_dir, min_prov)
-    return (p, win, float(p.get("min_coverage", 0.5)),
-            set(provinces.COASTAL_SETS[p.get("coastal_set", "sea_coast_11")]),
-            panel, covered_years(panel, win, min_prov))
+def _pct_unit(balance: str) -> str:
+    return "% of IO value added" if balance == "foreign_io" else "% of GRP"
 
 
 @rule("C1")
-def _c1(claim: dict, data_dir: Path | None) -> Result:
-    """Two parts judged apart: the surplus is coastal ("concentration") and it comes from 7-8 provinces ("count")."""
-    p, win, mincov, coastal, panel, years = _coastal_setup(claim, data_dir)
-    conc, count, per_year = {}, {}, []
-    for y in years:
-        g = panel[panel["year"] == y]
-        sur = g[g["level_100m_cny"] > 0]
-        outside = sorted(provinces.name_en(c) for c in sur["geo_code"] if c not in coastal)
-        share = float(sur.loc[sur["geo_code"].isin(coastal), "level_100m_cny"].sum() / sur["level_100m_cny"].sum()) \
-            if len(sur) else float("nan")
-        conc[y] = bool(share >= float(p.get("min_coastal_share", 0.9)))
-        count[y] = len(sur) <= int(p.get("max_surplus_provinces", 8)) and not outside
-        n_foreign, n_split = io_foreign_split_count(y, data_dir)
-        per_year.append({"year": y, "provinces_measured": int(g["geo_code"].nunique()), "surplus_provinces": len(sur),
-                         "non_coastal_in_surplus": outside, "coastal_share_of_surpluses": share,
-                         "measure": g["measure"].iloc[0],
-                         "foreign_surplus_provinces_io": n_foreign if n_split >= int(p.get("min_provinces", 28)) else None,
-                         "foreign_split_provinces_io": n_split})
-    verdict, why = _combine_parts({
-        "concentrated on the coast": _judge(conc, win, mincov),
-        "from seven or eight coastal provinces only": _judge(count, win, mincov),
-    })
-    measures = sorted({r["measure"] for r in per_year})
-    if measures:
-        why += f"; measure: {', '.join(measures)} (includes trade with other provinces, not only with the rest of the world)"
-    figs = {"per_year": per_year,
-            "max_surplus_provinces": max((r["surplus_provinces"] for r in per_year), default=None),
-            "years_measured": years}
-    return Result(verdict, figs, why, _coverage(years, win))
+def _c1(p: Params, balance: str, data_dir: Path | None) -> Judgement:
+    df = balance_panel(balance, p, data_dir)
+    coast, floor = balances.coastal_set(p["coastal_set"]), float(p["materiality_pct"])
+    conc, count, rows = {}, {}, []
+    for y, g in df.groupby("year"):
+        sur = g[g["level"] > 0]
+        share = float(sur.loc[sur["geo_code"].isin(coast), "level"].sum() / sur["level"].sum())
+        mat = g[g["pct"] > floor]
+        outside = _names(mat.loc[~mat["geo_code"].isin(coast), "geo_code"])
+        conc[int(y)] = share >= float(p["min_coastal_share"])
+        count[int(y)] = len(mat) <= int(p["max_surplus_provinces"]) and not outside
+        rows.append({"year": int(y), "provinces": len(g), "surplus": len(sur), "material_surplus": len(mat),
+                     "outside_coast": outside, "coastal_share": share})
+    win = _window(p)
+    verdict, why = combine({"concentrated on the coast": judge(conc, win, p["min_coverage"]),
+                            "from seven or eight coastal provinces": judge(count, win, p["min_coverage"])})
+    last = rows[-1] if rows else None
+    key = (f"{last['year']}: {last['material_surplus']} provinces in surplus above {floor:g} {_pct_unit(balance)}, "
+           f"{len(last['outside_coast'])} not coastal; coast {last['coastal_share']:.0%} of surpluses") if last else ""
+    return Judgement(verdict, key, why, {"per_year": rows}, PANEL_SERIES[balance], sorted(conc))
 
 
 @rule("C2")
-def _c2(claim: dict, data_dir: Path | None) -> Result:
-    """Two parts judged apart: "sustained" (share in deficit) and "relatively deep" (median % GRP)."""
-    p, win, mincov, coastal, panel, years = _coastal_setup(claim, data_dir)
-    sustained, deep, per_year = {}, {}, []
-    for y in years:
-        g = panel[(panel["year"] == y) & ~panel["geo_code"].isin(coastal)]
-        share = float((g["level_100m_cny"] < 0).mean())
-        med = float(g["pct_grp"].median())
-        sustained[y] = share >= float(p.get("min_share_in_deficit", 0.75))
-        deep[y] = med <= float(p.get("deep_pct", -5.0))
-        per_year.append({"year": y, "rest_measured": int(len(g)), "share_in_deficit": share, "median_pct_grp": med,
-                         "measure": g["measure"].iloc[0] if len(g) else ""})
-    verdict, why = _combine_parts({
-        "sustained (most provinces in deficit)": _judge(sustained, win, mincov),
-        "relatively deep (median balance at or below the threshold)": _judge(deep, win, mincov),
-    })
-    return Result(verdict, {"per_year": per_year, "years_measured": years}, why, _coverage(years, win))
+def _c2(p: Params, balance: str, data_dir: Path | None) -> Judgement:
+    df = balance_panel(balance, p, data_dir)
+    rest, floor = balances.rest_of_country(p["coastal_set"]), float(p["materiality_pct"])
+    sustained, deep, rows = {}, {}, []
+    for y, g in df[df["geo_code"].isin(rest)].groupby("year"):
+        share = float((g["pct"] < -floor).mean())
+        med = float(g["pct"].median())
+        sustained[int(y)] = share >= float(p["min_share_in_deficit"])
+        deep[int(y)] = med <= float(p["deep_pct"])
+        rows.append({"year": int(y), "rest_measured": len(g), "share_in_deficit": share, "median_pct": med,
+                     "compilation": g["compilation"].iloc[0]})
+    win = _window(p)
+    verdict, why = combine({"sustained": judge(sustained, win, p["min_coverage"]),
+                            "deep": judge(deep, win, p["min_coverage"])})
+    meds = [r["median_pct"] for r in rows]
+    key = (f"{len(rows)} years: {min(r['share_in_deficit'] for r in rows):.0%}-"
+           f"{max(r['share_in_deficit'] for r in rows):.0%} of the rest in deficit, median "
+           f"{min(meds):.1f} to {max(meds):.1f} {_pct_unit(balance)}") if rows else ""
+    return Judgement(verdict, key, why, {"per_year": rows}, PANEL_SERIES[balance], sorted(sustained))
 
 
-def _grp_per_head(data_dir: Path | None) -> pd.DataFrame:
-    pop = _series_or_empty("population_year_end", data_dir)
-    pop = pop[pop["unit"] == "万人"].sort_values("vintage", ascending=False).drop_duplicates(["geo_code", "year"])
-    frames = []
-    for s in ("grp", "grp_expenditure"):
-        g = _series_or_empty(s, data_dir)
-        if len(g):
-            frames.append(g.sort_values("vintage", ascending=False).drop_duplicates(["geo_code", "year"]))
-    if not frames or pop.empty:
-        return pd.DataFrame(columns=["geo_code", "year", "grp_per_head"])
-    g = pd.concat(frames).drop_duplicates(["geo_code", "year"])  # GRP (latest) first, then expenditure-approach
-    m = g[["geo_code", "year", "value"]].merge(pop[["geo_code", "year", "value"]], on=["geo_code", "year"],
-                                               suffixes=("_grp", "_pop"))
-    m["grp_per_head"] = m["value_grp"] * 1e8 / (m["value_pop"] * 1e4)   # 亿元 / 万人 -> 元 per person
-    return m[["geo_code", "year", "grp_per_head"]]
+@data.cached_on_data
+def grp_per_head(source_id: str, data_dir: Path | None = None) -> pd.DataFrame:
+    """GRP per head (元 per person): GRP (亿元) of one source over year-end population (万人)."""
+    g = data.series("grp", source_id=source_id, level="provincial", data_dir=data_dir)
+    m = g[["geo_code", "year", "value"]].merge(transfers._population(data_dir), on=["geo_code", "year"])
+    return m.assign(grp_per_head=m["value"] * 1e8 / (m["population_10k"] * 1e4))[["geo_code", "year", "grp_per_head"]]
 
 
 @rule("C3")
-def _c3(claim: dict, data_dir: Path | None) -> Result:
-    p = _params(claim)
-    win = _window(claim)
-    interior = {c for c in provinces.CODES if provinces.region_of(c) in ("Central", "West")}
-    panel = province_year_balances(data_dir, int(p.get("min_provinces", 28)))
-    gph = _grp_per_head(data_dir)
-    panel = panel.merge(gph, on=["geo_code", "year"], how="left")
-    years = covered_years(panel, win, int(p.get("min_provinces", 28)))
-    n_poor = int(p.get("n_poorest", 6))
-    ok, per_year = {}, []
-    for y in years:
-        g = panel[(panel["year"] == y) & panel["geo_code"].isin(interior)].dropna(subset=["grp_per_head"])
-        if len(g) < n_poor + 3:
-            continue
+def _c3(p: Params, balance: str, data_dir: Path | None) -> Judgement:
+    df = balance_panel(balance, p, data_dir).merge(grp_per_head(p["grp_per_head_source"], data_dir),
+                                                   on=["geo_code", "year"])
+    interior = {c for c in provinces.CODES if provinces.region_of(c) in p["interior_regions"]}
+    n = int(p["n_poorest"])
+    ok, rows = {}, []
+    for y, g in df[df["geo_code"].isin(interior)].groupby("year"):
         g = g.sort_values("grp_per_head")
-        poor, rest = g.head(n_poor), g.iloc[n_poor:]
-        share = float((poor["pct_grp"] <= float(p.get("extreme_pct", -20.0))).mean())
-        ok[y] = share >= float(p.get("min_share", 0.5)) and poor["pct_grp"].median() < rest["pct_grp"].median()
-        per_year.append({"year": y, "poorest": [provinces.name_en(c) for c in poor["geo_code"]],
-                         "share_extreme": share, "median_poorest_pct_grp": float(poor["pct_grp"].median()),
-                         "median_other_interior_pct_grp": float(rest["pct_grp"].median())})
-    verdict, why = _judge(ok, win, float(p.get("min_coverage", 0.5)))
-    yrs = sorted(ok)
-    return Result(verdict, {"per_year": per_year, "years_measured": yrs}, why, _coverage(yrs, win))
+        poor, other = g.head(n), g.iloc[n:]
+        share = float((poor["pct"] <= float(p["extreme_pct"])).mean())
+        ok[int(y)] = share >= float(p["min_share"]) and poor["pct"].median() < other["pct"].median()
+        rows.append({"year": int(y), "poorest": _names(poor["geo_code"]), "share_extreme": share,
+                     "median_poorest": float(poor["pct"].median()), "median_other": float(other["pct"].median())})
+    verdict, why = judge(ok, _window(p), p["min_coverage"])
+    last = rows[-1] if rows else None
+    key = (f"{last['year']}: {last['share_extreme']:.0%} of the {n} poorest at or below {p['extreme_pct']:g} % "
+           f"(median {last['median_poorest']:.1f} vs {last['median_other']:.1f})") if last else ""
+    return Judgement(verdict, key, why, {"per_year": rows}, PANEL_SERIES[balance] + ("grp", "population_year_end"),
+                     sorted(ok))
 
 
 @rule("C4")
-def _c4(claim: dict, data_dir: Path | None) -> Result:
-    p = _params(claim)
-    win = _window(claim)
-    delta = tuple(provinces.COASTAL_SETS[p.get("delta_set", "pearl_yangtze_4")])
-    panel = province_year_balances(data_dir, int(p.get("min_provinces", 28)))
-    years = covered_years(panel, win, int(p.get("min_provinces", 28)), need=delta)
-    ok, per_year = {}, []
-    for y in years:
-        g = panel[panel["year"] == y]
-        pos = g.loc[g["level_100m_cny"] > 0, "level_100m_cny"].sum()
-        d = g.loc[g["geo_code"].isin(delta), "level_100m_cny"].sum()
-        share = float(d / pos) if pos > 0 else float("nan")
-        ok[y] = pos > 0 and share >= float(p.get("min_share", 0.5))
-        per_year.append({"year": y, "delta_balance_100m_cny": float(d), "sum_of_surpluses_100m_cny": float(pos),
-                         "delta_share_of_surpluses": share})
-    verdict, why = _judge(ok, win, float(p.get("min_coverage", 0.5)))
-    return Result(verdict, {"per_year": per_year, "years_measured": years}, why, _coverage(years, win))
+def _c4(p: Params, balance: str, data_dir: Path | None) -> Judgement:
+    df = balance_panel(balance, p, data_dir, need_pct=False)
+    delta = balances.coastal_set(p["delta_set"])
+    ok, rows = {}, []
+    for y, g in df.groupby("year"):
+        share = float(g.loc[g["geo_code"].isin(delta), "level"].sum() / g.loc[g["level"] > 0, "level"].sum())
+        ok[int(y)] = share >= float(p["min_share"])
+        rows.append({"year": int(y), "delta_share": share})
+    verdict, why = judge(ok, _window(p), p["min_coverage"])
+    sh = [r["delta_share"] for r in rows]
+    key = (f"deltas' share of all provincial surpluses {min(sh):.0%}-{max(sh):.0%} in {len(ok)} years "
+           f"({min(ok)}-{max(ok)})") if rows else ""
+    return Judgement(verdict, key, why, {"per_year": rows}, PANEL_SERIES[balance], sorted(ok))
 
 
 @rule("C5")
-def _c5(claim: dict, data_dir: Path | None) -> Result:
-    p = _params(claim)
-    try:
-        b = fiscal_context.break_1994(data_dir)
-    except (LookupError, KeyError) as exc:
-        return Result(NOT_TESTABLE, {}, f"national fiscal series missing: {exc}")
-    jump = b["jump_pp"] >= float(p.get("min_jump_pp", 20))
-    stays = b["min_central_revenue_share_after"] >= float(p.get("min_share_after", 40))
+def _c5(p: Params, balance: str, data_dir: Path | None) -> Judgement:
+    b = fiscal_context.break_1994(data_dir)
+    jump, stays = b["jump_pp"] >= float(p["min_jump_pp"]), b["min_central_revenue_share_after"] >= float(p["min_share_after"])
     verdict = SUPPORTED if jump and stays else PARTLY if (jump or stays) else CONTRADICTED
-    detail = (f"central share of revenue {b['central_revenue_share_1993']:.1f}% (1993) -> "
-              f"{b['central_revenue_share_1994']:.1f}% (1994), never below "
-              f"{b['min_central_revenue_share_after']:.1f}% through {b['last_year']}; the central share of "
-              f"expenditure stayed near {b['central_expenditure_share_1994']:.0f}% (1994), so localities kept "
-              f"spending what the centre now collected")
-    return Result(verdict, b, detail, {"window": f"1978-{b['last_year']}"})
+    key = (f"central share of revenue {b['central_revenue_share_1993']:.1f} % (1993) -> "
+           f"{b['central_revenue_share_1994']:.1f} % (1994), never below {b['min_central_revenue_share_after']:.1f} % "
+           f"to {b['last_year']}")
+    return Judgement(verdict, key, key, b, ("central_revenue", "local_revenue", "central_expenditure",
+                                             "local_expenditure"), list(range(1978, b["last_year"] + 1)))
 
 
 @rule("C6")
-def _c6(claim: dict, data_dir: Path | None) -> Result:
-    p = _params(claim)
-    year, since = int(p.get("year", 2018)), int(p.get("since", 1994))
-    try:
-        e = national.episode_2018(data_dir) if year == 2018 else None
-    except national.NationalDataError as exc:
-        return Result(NOT_TESTABLE, {}, str(exc))
-    if e is None:
-        return Result(NOT_TESTABLE, {}, "the rule is written for 2018 only")
-    cal_deficit = e["calendar_2018"] < 0
-    no_annual_before = not [y for y in e["annual_deficits_1994_2023"] if since <= y < year]
-    h_def = e["h1_2018"] < 0 or e["h2_2018"] < 0
-    first_half = not e["half_year_deficits_before_2018"]
-    if cal_deficit and no_annual_before:
-        verdict = SUPPORTED
-        detail = "the calendar year was in deficit, the first since the last annual deficit"
-    elif h_def and first_half:
-        verdict = PARTLY
-        detail = (f"true of the first half of 2018 ({e['h1_2018']:.1f} 亿美元: Q1 {e['q1_2018']:.1f}, Q2 "
-                  f"{e['q2_2018']:.1f}), the first half-year deficit since quarterly data begin in "
-                  f"{e['first_quarterly_year']}; the calendar year 2018 was in surplus ({e['calendar_2018']:+.2f} "
-                  f"亿美元); the last annual deficit was {e['last_annual_deficit_before_2018']} "
-                  f"({e['last_annual_deficit_value']:.2f}); a single quarter was already in deficit in "
-                  f"{e['first_quarterly_deficit']} ({e['first_quarterly_deficit_value']:.1f})")
+def _c6(p: Params, balance: str, data_dir: Path | None) -> Judgement:
+    e = national.episode_2018(data_dir)
+    since, year = int(p["since"]), int(p["year"])
+    cal = e["calendar_2018"] < 0 and not [y for y in e["annual_deficits_1994_2023"] if since <= y < year]
+    half = (e["h1_2018"] < 0 or e["h2_2018"] < 0) and not e["half_year_deficits_before_2018"]
+    covered = e["first_quarterly_year"] <= since
+    e.update(since=since, half_year_data_reach_since=covered)
+    if cal:
+        verdict, why = SUPPORTED, f"the calendar year {year} was in deficit, the first since {since}"
+    elif half and covered:
+        verdict, why = SUPPORTED, (f"read as a half-year: H1 {year} was the first half-year deficit since quarterly "
+                                   f"data begin ({e['first_quarterly_year']}); the calendar year was in surplus")
+    elif half:
+        verdict, why = PARTLY, (f"the calendar year was in surplus; H1 {year} was the first half-year deficit since "
+                                f"quarterly data begin in {e['first_quarterly_year']}, so 'first since {since}' cannot "
+                                f"be checked for {since}-{e['first_quarterly_year'] - 1}")
     else:
-        verdict = CONTRADICTED
-        detail = f"neither 2018 nor a half of it was in deficit (calendar {e['calendar_2018']:+.2f})"
-    return Result(verdict, e, detail, {"window": "annual 1982-2023, quarterly 1998Q1-2023Q4"})
+        verdict, why = CONTRADICTED, f"neither {year} nor a half of it was in deficit"
+    key = (f"{year}: {e['calendar_2018']:+,.2f} 亿美元 (surplus); H1 {e['h1_2018']:,.2f} (Q1 {e['q1_2018']:,.1f}, "
+           f"Q2 {e['q2_2018']:,.1f}); last annual deficit {e['last_annual_deficit_before_2018']}")
+    return Judgement(verdict, key, why, e, ("bop_current_account",), [year])
+
+
+@data.cached_on_data
+def current_account_series(data_dir: Path | None = None) -> pd.DataFrame:
+    """Annual current account (亿美元) and % of GDP: the SAFE workbook to 2017, latest releases from 2018.
+
+    Each row keeps its vintage; 2018 on come from :func:`helpers.national.current_account_recent`
+    (latest published value; 2024-2025 GDP from news copies of NBS releases, flagged ``gdp_secondary``).
+    """
+    a = national.annual_ratios("nbs", data_dir)
+    a = pd.DataFrame({"year": a["year"], "current_account": a["current_account"], "pct_gdp": a["current_account_pct_gdp"],
+                      "vintage": "SAFE BPM6 time series (March-2024 release)", "gdp_secondary": False})
+    r = national.current_account_recent(data_dir=data_dir)
+    r = r[r["quarter"].isna()]
+    r = pd.DataFrame({"year": r["year"].astype(int), "current_account": r["current_account"], "pct_gdp": r["ca_pct_gdp"],
+                      "vintage": r["ca_vintage"], "gdp_secondary": r["gdp_secondary"].eq(True)})
+    return pd.concat([a[a["year"] < r["year"].min()], r], ignore_index=True).dropna(subset=["pct_gdp"])
 
 
 @rule("C7")
-def _c7(claim: dict, data_dir: Path | None) -> Result:
-    p = _params(claim)
-    recent = tuple(int(x) for x in p.get("recent", [2018, 2023]))
-    src = p.get("gdp_source", "nbs")
-    try:
-        ca = national.peak_and_recent(src, "current_account", recent, data_dir)
-        gd = national.peak_and_recent(src, "goods", recent, data_dir)
-    except (national.NationalDataError, LookupError) as exc:
-        return Result(NOT_TESTABLE, {}, str(exc))
-    ratio_fell = ca["recent_mean_pct_gdp"] <= float(p.get("max_ratio_to_peak", 0.5)) * ca["peak_pct_gdp"]
-    level_fell = gd["recent_max_level"] <= gd["peak_level_before_recent"]
-    figs = {"ca_peak_year": ca["peak_year"], "ca_peak_pct_gdp": ca["peak_pct_gdp"],
-            "ca_recent_mean_pct_gdp": ca["recent_mean_pct_gdp"], "ca_recent_max_pct_gdp": ca["recent_max_pct_gdp"],
-            "ca_recent_max_level": ca["recent_max_level"], "ca_recent_max_level_year": ca["recent_max_level_year"],
-            "goods_recent_max_level": gd["recent_max_level"], "goods_recent_max_level_year": gd["recent_max_level_year"],
-            "goods_peak_level_before": gd["peak_level_before_recent"],
-            "goods_peak_level_before_year": gd["peak_level_before_recent_year"],
-            "recent": f"{recent[0]}-{recent[1]}", "gdp_source": src}
-    if ratio_fell and level_fell:
-        verdict, detail = SUPPORTED, "the surplus fell relative to GDP and the goods surplus fell in dollars"
-    elif ratio_fell:
-        verdict = PARTLY
-        detail = (f"relative to GDP: the current account averaged {ca['recent_mean_pct_gdp']:.1f}% of GDP in "
-                  f"{recent[0]}-{recent[1]} against a peak of {ca['peak_pct_gdp']:.1f}% ({ca['peak_year']}); "
-                  f"not in dollars: the goods surplus reached {gd['recent_max_level']:.0f} 亿美元 in "
-                  f"{gd['recent_max_level_year']}, above its earlier peak of {gd['peak_level_before_recent']:.0f} "
-                  f"({gd['peak_level_before_recent_year']}), and the current account reached "
-                  f"{ca['recent_max_level']:.0f} in {ca['recent_max_level_year']}")
-    else:
+def _c7(p: Params, balance: str, data_dir: Path | None) -> Judgement:
+    s = current_account_series(data_dir)
+    as_of, n = int(p["as_of"]), int(p["trend_years"])
+    s = s[s["year"] <= as_of].set_index("year")
+    peak_year = int(s["pct_gdp"].idxmax())
+    before = s.loc[:as_of - 1]
+    now, prev = s.loc[as_of], s.loc[as_of - n]
+    ratio_low = now["pct_gdp"] <= float(p["max_ratio_to_peak"]) * s.loc[peak_year, "pct_gdp"]
+    record = now["current_account"] > before["current_account"].max()
+    rising = now["pct_gdp"] > prev["pct_gdp"]
+    if ratio_low and not record and not rising:
+        verdict = SUPPORTED
+    elif record and rising:
         verdict = CONTRADICTED
-        detail = "the current account relative to GDP did not fall to half its peak"
-    return Result(verdict, figs, detail, {"window": f"1982-{recent[1]}"})
+    else:
+        verdict = PARTLY
+    f = {"as_of": as_of, "ca": float(now["current_account"]), "ca_pct_gdp": float(now["pct_gdp"]),
+         "vintage": now["vintage"], "gdp_secondary": bool(now["gdp_secondary"]),
+         "peak_year": peak_year, "peak_pct_gdp": float(s.loc[peak_year, "pct_gdp"]),
+         "prev_record": float(before["current_account"].max()), "prev_record_year": int(before["current_account"].idxmax()),
+         "trend_from": as_of - n, "pct_gdp_trend_from": float(prev["pct_gdp"]),
+         "ratio_low": bool(ratio_low), "record": bool(record), "rising": bool(rising)}
+    key = (f"{as_of}: {f['ca']:,.0f} 亿美元 ({f['ca_pct_gdp']:.2f} % of GDP; {f['trend_from']}: "
+           f"{f['pct_gdp_trend_from']:.2f} %; peak {f['peak_pct_gdp']:.2f} % in {peak_year}); earlier record "
+           f"{f['prev_record']:,.0f} ({f['prev_record_year']})")
+    why = (f"below {p['max_ratio_to_peak']:g} x the peak share: {'yes' if ratio_low else 'no'}; "
+           f"a record in dollars: {'yes' if record else 'no'}; share rising since {as_of - n}: "
+           f"{'yes' if rising else 'no'} (vintage: {now['vintage']}"
+           + ("; GDP from a news copy of the NBS release" if now["gdp_secondary"] else "") + ")")
+    return Judgement(verdict, key, why, f, ("bop_current_account", "gdp", "gdp_secondary"), [as_of])
+
+
+def _rank_corr(x: pd.Series, y: pd.Series) -> float:
+    return float(x.rank().corr(y.rank()))
+
+
+NAMED = ("510000", "620000", "630000")     # Sichuan, Gansu, Qinghai
 
 
 @rule("C8")
-def _c8(claim: dict, data_dir: Path | None) -> Result:
-    p = _params(claim)
-    avail = fiscal_context.transfer_data_available(data_dir, int(p.get("min_provinces", 25)))
-    figs = {"revenue_panel_years": avail["local_budget_revenue"], "transfer_years": avail["central_transfers"]}
-    try:
-        ov = fiscal_context.overlap_summary(data_dir)
-        figs["spending_overlap"] = ov.to_dict("records")
-    except Exception:  # noqa: BLE001 - context only
-        figs["spending_overlap"] = []
-    if not avail["local_budget_revenue"]:
-        return Result(NOT_TESTABLE, figs,
-                      "no provincial own-revenue or transfer panel in data/: spending cannot be split into what a "
-                      "province raised and what the centre sent", {"years_measured": []})
-    gap = fiscal_context.fiscal_gap_vs_balance(data_dir, int(p.get("min_provinces", 25)))
-    rows = []
-    for y, g in gap.groupby("year"):
-        ok = g["gap_pct_grp"].notna() & g["net_outflow_pct_grp"].notna()
-        if ok.sum() >= int(p.get("min_overlap", 20)):
-            rows.append({"year": int(y), "provinces": int(ok.sum()),
-                         "rank_corr": fiscal_context._rank_corr(g["gap_pct_grp"], g["net_outflow_pct_grp"])})
-    figs["gap_vs_balance"] = rows
-    if not rows:
-        return Result(NOT_TESTABLE, figs, "a revenue panel is present but no year overlaps a provincial balance "
-                                          "panel with enough provinces", {"years_measured": []})
-    lim = float(p.get("max_rank_corr", -0.3))
-    if all(r["rank_corr"] <= lim for r in rows):
-        return Result(PARTLY, figs,
-                      f"provinces with deeper deficits had larger fiscal gaps (rank correlation <= {lim} in "
-                      f"{_years([r['year'] for r in rows])}); the data cannot show the money built industrial hubs",
-                      {"years_measured": [r["year"] for r in rows]})
-    return Result(CONTRADICTED, figs, f"fiscal gaps are not clearly larger where deficits are deeper "
-                                      f"(rank correlation above {lim} in some year)",
-                  {"years_measured": [r["year"] for r in rows]})
+def _c8(p: Params, balance: str, data_dir: Path | None) -> Judgement:
+    t = transfers.panel(data_dir)
+    if balance in ("net_outflow", "foreign_io"):
+        yr = int(p["io_year"])
+        b = balance_panel(balance, Params({**p, "years": [yr, yr]}, p.where), data_dir)
+    else:
+        b = balance_panel(balance, Params({**p, "years": [int(t["year"].min()), int(t["year"].max())]}, p.where), data_dir)
+    m = t.merge(b[["geo_code", "year", "pct"]], on=["geo_code", "year"]).dropna(subset=["pct_grp", "pct"])
+    ok, rows = {}, []
+    for y, g in m.groupby("year"):
+        if len(g) >= int(p["min_overlap"]):
+            r = _rank_corr(g["pct_grp"], g["pct"])
+            ok[int(y)] = r <= float(p["max_rank_corr"])
+            rows.append({"year": int(y), "provinces": len(g), "rank_corr": r, "measure": g["measure"].iloc[0]})
+    named = m[m["geo_code"].isin(NAMED)][["province", "year", "per_head_yuan", "pct_grp", "pct_spending", "pct"]]
+    if not ok:
+        verdict, why = NOT_TESTABLE, "no year with transfers and this balance for enough provinces"
+    elif all(ok.values()):
+        verdict, why = PARTLY, (f"provinces receiving more transfers (% of GRP) ran deeper deficits (rank correlation "
+                                f"<= {p['max_rank_corr']:g} in {_years(ok)}); no table shows the money built industrial hubs")
+    else:
+        verdict, why = judge(ok, (min(ok), max(ok)), 1.0)
+        verdict = PARTLY if verdict == SUPPORTED else verdict
+    key = "; ".join(f"{r['year']}: rank corr. {r['rank_corr']:+.2f} ({r['provinces']} provinces)" for r in rows)
+    return Judgement(verdict, key, why, {"per_year": rows, "named": named.to_dict("records")},
+                     PANEL_SERIES[balance] + ("central_transfers", "central_transfers_outturn", "central_subsidy_revenue",
+                                              "local_budget_expenditure", "population_year_end"), sorted(ok))
+
+
+@rule("C9")
+def _c9(p: Params, balance: str, data_dir: Path | None) -> Judgement:
+    coast, rest = balances.coastal_set(p["coastal_set"]), balances.rest_of_country(p["coastal_set"])
+    df = balance_panel(balance, p, data_dir, need_pct=False)
+    ok, rows = {}, []
+    if balance == "net_outflow":
+        df = df.dropna(subset=["domestic"])
+    for y, g in df.groupby("year"):
+        c, r = g[g["geo_code"].isin(coast)], g[g["geo_code"].isin(rest)]
+        low = r.loc[r["level"].idxmin()] if len(r) else None
+        row = {"year": int(y), "coast": float(c["level"].sum()), "rest": float(r["level"].sum()),
+               "total": float(g["level"].sum()), "rest_lowest": provinces.name_en(low["geo_code"]),
+               "rest_lowest_level": float(low["level"])}
+        if balance == "net_outflow":
+            row["coast_domestic"] = float(c["domestic"].sum())
+            ok[int(y)] = row["rest"] < 0 and row["coast_domestic"] > 0
+        else:
+            row["coastal_share"] = row["coast"] / row["total"] if row["total"] > 0 else float("nan")
+            ok[int(y)] = row["total"] > 0 and row["coastal_share"] >= float(p["min_coastal_share"])
+        rows.append(row)
+    verdict, why = judge(ok, _window(p), p["min_coverage"])
+    if verdict == SUPPORTED:
+        verdict = PARTLY
+    why += "; that the interior's position depends on the coast's surplus is not testable with these data"
+    unit, scale = ("亿美元", USD_10K_PER_USD_100M) if balance == "customs_goods" else (UNITS[balance], 1)
+    if balance == "net_outflow":
+        key = "; ".join(f"{r['year']}: rest {r['rest']:,.0f}, coast's domestic balance {r['coast_domestic']:,.0f} {unit}"
+                        for r in rows)
+    else:
+        sh = [r["coastal_share"] for r in rows]
+        last = rows[-1] if rows else None
+        key = (f"coast's balance = {min(sh):.0%} to {max(sh):.0%} of the sum of all provinces' balances in {len(rows)} "
+               f"years; {last['year']}: rest {last['rest'] / scale:,.0f} {unit} (lowest: {last['rest_lowest']} "
+               f"{last['rest_lowest_level'] / scale:,.0f})") if rows else ""
+    return Judgement(verdict, key, why, {"per_year": rows}, PANEL_SERIES[balance], sorted(ok))
 
 
 # ----------------------------------------------------------------------------- the ledger
 
-def key_figures(claim_id: str, r: Result) -> str:
-    """One line of the key numbers behind a verdict."""
-    f = r.figures
-    if not f:
-        return ""
-    if claim_id == "C1":
-        return "; ".join(f"{x['year']}: {x['surplus_provinces']} of {x['provinces_measured']} in surplus, "
-                         f"{x['coastal_share_of_surpluses']:.0%} of the surplus coastal"
-                         + (f" (non-coastal: {', '.join(x['non_coastal_in_surplus'])})" if x["non_coastal_in_surplus"]
-                            else "") for x in f["per_year"]) or "no year measured"
-    if claim_id == "C2":
-        return "; ".join(f"{x['year']}: {x['share_in_deficit']:.0%} in deficit, median {x['median_pct_grp']:.1f}% GRP"
-                         for x in f["per_year"]) or "no year measured"
-    if claim_id == "C3":
-        return "; ".join(f"{x['year']}: median of poorest {x['median_poorest_pct_grp']:.1f}% GRP, "
-                         f"{x['share_extreme']:.0%} beyond threshold" for x in f["per_year"]) or "no year measured"
-    if claim_id == "C4":
-        return "; ".join(f"{x['year']}: {x['delta_share_of_surpluses']:.0%} of all provincial surpluses"
-                         for x in f["per_year"]) or "no year measured"
-    if claim_id == "C5":
-        return (f"central revenue share {f['central_revenue_share_1993']:.1f}% (1993) -> "
-                f"{f['central_revenue_share_1994']:.1f}% (1994); min after {f['min_central_revenue_share_after']:.1f}%")
-    if claim_id == "C6":
-        return (f"2018: {f['calendar_2018']:+.2f} 亿美元; H1 2018 {f['h1_2018']:.1f}; Q1 {f['q1_2018']:.1f}, "
-                f"Q2 {f['q2_2018']:.1f}; last annual deficit {f['last_annual_deficit_before_2018']}; "
-                f"first quarterly deficit {f['first_quarterly_deficit']}")
-    if claim_id == "C7":
-        return (f"CA {f['ca_peak_pct_gdp']:.1f}% of GDP ({f['ca_peak_year']}) vs mean {f['ca_recent_mean_pct_gdp']:.1f}% "
-                f"({f['recent']}); goods surplus {f['goods_recent_max_level']:.0f} 亿美元 "
-                f"({f['goods_recent_max_level_year']})")
-    if claim_id == "C8":
-        ov = [o for o in f.get("spending_overlap", []) if pd.notna(o.get("rank_corr_exp_pct_grp"))]
-        s = "; ".join(f"{o['year']}: spending % GRP vs net outflow rank corr {o['rank_corr_exp_pct_grp']:.2f} "
-                      f"({o['provinces']} provinces)" for o in ov)
-        return ("revenue panel years: " + (_years(f["revenue_panel_years"]) or "none")
-                + (f"; context: {s}" if s else ""))
-    return ""
+def judge_claim(claim: dict, definitions: dict, data_dir: Path | None = None, path: Path | None = None,
+                **override) -> dict[str, Judgement]:
+    """One :class:`Judgement` per balance of ``claim`` (parameters from the claims file, then ``override``)."""
+    p = params(claim, definitions, path, **override)
+    return {b: RULES[claim["id"]](p, b, data_dir) for b in claim["balances"]}
 
 
-def evaluate(data_dir: Path | None = None, claims_path: Path | None = None,
+def evaluate(claims_path: Path | None = None, data_dir: Path | None = None,
              only: list[str] | None = None) -> pd.DataFrame:
-    """Run every claim's rule (or the claims in ``only``); one row per claim.
-
-    Columns: claim, short, paraphrase, abstract_location, measure, tables, key_figures, verdict,
-    detail, would_test, chapter, chapter_title, figures (dict), coverage (dict).
-    """
+    """One evidence row per (claim, balance): claim, short, balance (key of :data:`helpers.balances.BASES`),
+    balance_name, verdict, key_figure, detail, figures, series (the data/ series read), years,
+    paraphrase, chapter, would_test."""
+    doc = load(claims_path)
     rows = []
-    for c in load_claims(claims_path):
+    for c in doc["claims"]:
         if only is not None and c["id"] not in only:
             continue
-        fn = RULES.get(c["id"])
-        if fn is None:
-            r = Result(NOT_TESTABLE, {}, f"no rule registered for {c['id']} in helpers/ledger.py")
-        else:
-            r = fn(c, data_dir)
-        if r.verdict not in VERDICTS:
-            raise ValueError(f"rule {c['id']} returned unknown verdict {r.verdict!r}")
-        thin = r.coverage.get("share_of_window", 1.0) < 1.0
-        if (r.verdict in (NOT_TESTABLE, PARTLY) or (r.verdict == CONTRADICTED and thin)) \
-                and not str(c["would_test"]).startswith("already"):
-            r.detail = f"{r.detail}. Would test it: {' '.join(str(c['would_test']).split())}"
-        rows.append({
-            "claim": c["id"], "short": c.get("short", ""), "paraphrase": " ".join(str(c["paraphrase"]).split()),
-            "abstract_location": c["abstract_location"],
-            "measure": " ".join(str(c["measure"].get("description", "")).split())
-            + (" [" + "; ".join(f"{k} = {v}" for k, v in _params(c).items()) + "]" if _params(c) else ""),
-            "tables": ", ".join(map(str, c["tables"])), "key_figures": key_figures(c["id"], r),
-            "verdict": r.verdict, "detail": r.detail, "would_test": " ".join(str(c["would_test"]).split()),
-            "chapter": c["chapter"], "chapter_title": CHAPTER_TITLES.get(c["chapter"], c["chapter"]),
-            "figures": r.figures, "coverage": r.coverage,
-        })
+        if c["id"] not in RULES:
+            raise ClaimsFileError(f"{claims_path or CLAIMS_FILE}: claim {c['id']} has no rule in helpers/ledger.py")
+        for b, j in judge_claim(c, doc["definitions"], data_dir, claims_path).items():
+            if j.verdict not in VERDICTS:
+                raise ValueError(f"rule {c['id']} returned unknown verdict {j.verdict!r}")
+            rows.append({"claim": c["id"], "short": c["short"], "balance": b, "balance_name": balances.name(b),
+                         "verdict": j.verdict, "key_figure": j.key_figure, "detail": j.detail, "figures": j.figures,
+                         "series": j.series, "years": j.years, "paraphrase": " ".join(str(c["paraphrase"]).split()),
+                         "chapter": c["chapter"], "would_test": " ".join(str(c["would_test"]).split())})
     return pd.DataFrame(rows)
 
 
-def summary_table(ledger: pd.DataFrame | None = None, link_prefix: str = "") -> pd.DataFrame:
-    """The reader-facing columns: claim, measure, figure, verdict, chapter (as a markdown link)."""
-    led = evaluate() if ledger is None else ledger
-    return pd.DataFrame({
-        "Claim": led["claim"] + ": " + led["short"],
-        "Measure": led["measure"],
-        "Key figures": led["key_figures"],
-        "Verdict": led["verdict"],
-        "Chapter": [f"[{t}]({link_prefix}{c}.ipynb)" for c, t in zip(led["chapter"], led["chapter_title"])],
-    })
+def sensitivity(claim_id: str, claims_path: Path | None = None, data_dir: Path | None = None) -> pd.DataFrame:
+    """The claim's verdict per balance over every combination of its ``sensitivity:`` grid.
+
+    One row per combination: the varied parameters, one column per balance name (the verdict) and
+    ``baseline`` (True for the values the ledger uses).
+    """
+    doc = load(claims_path)
+    claim = next((c for c in doc["claims"] if c["id"] == claim_id), None)
+    if claim is None:
+        raise KeyError(f"no claim {claim_id!r} in {claims_path or CLAIMS_FILE}")
+    grid = claim["sensitivity"] or {}
+    base = params(claim, doc["definitions"], claims_path)
+    rows = []
+    for combo in itertools.product(*grid.values()):
+        over = dict(zip(grid, combo))
+        js = judge_claim(claim, doc["definitions"], data_dir, claims_path, **over)
+        rows.append({**over, **{balances.name(b): j.verdict for b, j in js.items()},
+                     "baseline": all(base[k] == v for k, v in over.items())})
+    return pd.DataFrame(rows)
+
+
+def badge(verdict: str) -> str:
+    """An HTML text badge: symbol + word, colour-blind-safe colours (readable without colour)."""
+    if verdict not in BADGES:
+        return f'<span class="ledger-badge">{NOT_JUDGED} not judged on it</span>'
+    sym, bg, fg = BADGES[verdict]
+    return (f'<span class="ledger-badge" style="background:{bg};color:{fg};padding:1px 6px;border-radius:4px;'
+            f'white-space:nowrap">{sym} {escape(verdict)}</span>')
+
+
+def glance(led: pd.DataFrame) -> pd.DataFrame:
+    """One row per claim, one verdict column per basis (customs goods balance, foreign balance, net outflow,
+    other measure), and the key figure of its first balance."""
+    cols = [balances.name(k) for k in balances.BALANCES] + ["other measure"]
+    rows = []
+    for cid, g in led.groupby("claim", sort=False):
+        r = {"claim": cid, "short": g["short"].iloc[0], "key_figure": g["key_figure"].iloc[0], **{c: "" for c in cols}}
+        for _, e in g.iterrows():
+            col = e["balance_name"] if e["balance"] in balances.BALANCES else "other measure"
+            r[col] = e["verdict"] if e["balance"] in balances.BALANCES else f"{e['verdict']} ({e['balance_name']})"
+        rows.append(r)
+    return pd.DataFrame(rows)[["claim", "short"] + cols + ["key_figure"]]
+
+
+def glance_html(led: pd.DataFrame) -> str:
+    """The compact verdict table as HTML (badges for verdicts, "–" where a balance does not fit)."""
+    g = glance(led)
+    cols = [c for c in g.columns if c not in ("claim", "short", "key_figure")]
+    head = "".join(f"<th>{escape(c)}</th>" for c in ["Claim"] + cols + ["Key figure"])
+    body = []
+    for _, r in g.iterrows():
+        cells = [f"<td><a href='#{r['claim'].lower()}'><b>{r['claim']}</b></a> {escape(r['short'])}</td>"]
+        for c in cols:
+            v = r[c].split(" (")[0] if r[c] else ""
+            cells.append(f"<td>{badge(v) if v else NOT_JUDGED}</td>")
+        cells.append(f"<td>{escape(r['key_figure'])}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return (f"<table class='ledger-glance'><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
+
+
+def sensitivity_html(table: pd.DataFrame) -> str:
+    """A sensitivity table as HTML, verdicts as badges, the baseline row in bold."""
+    vcols = [c for c in table.columns if c in {balances.name(k) for k in balances.BASES}]
+    out = table.copy()
+    for c in vcols:
+        out[c] = out[c].map(badge)
+    out["baseline"] = out["baseline"].map({True: "◀ ledger", False: ""})
+    return out.to_html(index=False, escape=False, classes="ledger-sensitivity", border=0)
+
+
+# ----------------------------------------------------------------------------- one small chart per claim
+
+CUSTOMS_NOTE = "customs goods balance from a secondary compilation (not an official series)"
+
+
+def _rows(led: pd.DataFrame, claim: str, balance: str) -> pd.DataFrame:
+    r = led[(led["claim"] == claim) & (led["balance"] == balance)]
+    return pd.DataFrame(r["figures"].iloc[0]["per_year"])
+
+
+def chart(claim: str, led: pd.DataFrame, data_dir: Path | None = None):
+    """The small chart shown under a claim (one balance per chart, source and unit named)."""
+    from . import charts
+    if claim == "C1":
+        d = _rows(led, "C1", "customs_goods")
+        d = pd.concat([pd.DataFrame({"year": d["year"], "provinces": d["material_surplus"] - d["outside_coast"].map(len),
+                                     "group": "coastal (secondary data)"}),
+                       pd.DataFrame({"year": d["year"], "provinces": d["outside_coast"].map(len),
+                                     "group": "not coastal (secondary data)"})])
+        return charts.line_chart(d, "year", "provinces", color="group", y_unit="number of provinces", fmt=",.0f",
+                                 title="Provinces in customs surplus above the materiality floor",
+                                 source=CUSTOMS_NOTE, alt="Number of coastal and non-coastal provinces whose customs "
+                                 "goods surplus exceeds the materiality floor, by year.")
+    if claim == "C2":
+        d = _rows(led, "C2", "net_outflow")
+        return charts.bar_chart(d.assign(year=d["year"].astype(str)), "year", "median_pct", diverging=True,
+                                y_unit="% of GRP or IO value added", y_title="Median net outflow",
+                                title="The rest of the country: median net outflow of goods and services",
+                                source="NBS expenditure-approach tables (2007, 2008); provincial IO tables (2002, "
+                                       "2012, 2017)", alt="Median net outflow of the provinces outside the coastal "
+                                                          "set, by measured year; all negative.")
+    if claim == "C3":
+        d = _rows(led, "C3", "net_outflow")
+        d = pd.concat([pd.DataFrame({"year": d["year"], "median": d["median_poorest"], "group": "poorest interior"}),
+                       pd.DataFrame({"year": d["year"], "median": d["median_other"], "group": "other interior"})])
+        return charts.line_chart(d, "year", "median", color="group", y_unit="% of GRP or IO value added",
+                                 zero_rule=True, title="Median net outflow: poorest vs other interior provinces",
+                                 source="NBS expenditure-approach tables; provincial IO tables; NBS GRP and "
+                                        "population", alt="Median net outflow of the poorest interior provinces "
+                                                          "against the other interior provinces, by measured year.")
+    if claim == "C4":
+        d = _rows(led, "C4", "customs_goods").assign(share=lambda x: 100 * x["delta_share"])
+        return charts.line_chart(d, "year", "share", y_unit="% of the sum of provincial surpluses", fmt=",.1f",
+                                 title="Pearl and Yangtze deltas' share of the customs surpluses",
+                                 source=CUSTOMS_NOTE, alt="Share of the four delta provinces in the sum of all "
+                                                          "provincial customs goods surpluses, by year.")
+    if claim == "C5":
+        return charts.line_chart(fiscal_context.shares_long(data_dir), "year", "share_pct", color="measure",
+                                 y_unit="%", title="Central government share of budget revenue and spending",
+                                 source="NBS 中央和地方财政收入及比重 / 支出及比重", alt="Central share of revenue "
+                                 "jumps in 1994; the central share of spending does not.")
+    if claim == "C6":
+        q = national.quarterly_balances(data_dir)
+        q = q[q["year"].between(2016, 2019)]
+        return charts.bar_chart(q, "period", "current_account", diverging=True, y_unit="亿美元", x_title="quarter",
+                                y_title="Current account", title="Current account by quarter, 2016-2019",
+                                source="SAFE balance of payments (BPM6), March-2024 release",
+                                alt="Quarterly current account 2016-2019: deficits in 2018Q1 and 2018Q2 only.")
+    if claim == "C7":
+        s = current_account_series(data_dir)
+        return charts.line_chart(s, "year", "pct_gdp", y_unit="% of GDP", zero_rule=True,
+                                 y_title="Current account", title="Current account, % of GDP, 1982-2025",
+                                 source="SAFE (latest release per year; vintage in the tooltip); NBS GDP (2024-2025 "
+                                        "from news copies of NBS releases)",
+                                 alt="Current account as a share of GDP: peak in 2007, low in 2018, rising to 2025.")
+    if claim == "C8":
+        return _c8_chart(led, data_dir)
+    if claim == "C9":
+        d = _rows(led, "C9", "customs_goods")
+        d = pd.concat([pd.DataFrame({"year": d["year"], "balance": d["coast"] / USD_10K_PER_USD_100M,
+                                     "group": "coast (secondary data)"}),
+                       pd.DataFrame({"year": d["year"], "balance": d["rest"] / USD_10K_PER_USD_100M,
+                                     "group": "rest of the country (secondary data)"})])
+        return charts.line_chart(d, "year", "balance", color="group", y_unit="亿美元", zero_rule=True, fmt=",.0f",
+                                 title="Customs goods balance: the coast and the rest", source=CUSTOMS_NOTE,
+                                 alt="Sum of the customs goods balances of the coastal set and of the rest of the "
+                                     "country, by year.")
+    raise KeyError(f"no chart for claim {claim!r}")
+
+
+def c8_scatter_data(led: pd.DataFrame, data_dir: Path | None = None) -> pd.DataFrame:
+    """Transfers (% of GRP) and IO net outflow (% of value added) by province in the IO year of claim C8."""
+    yr = int(led[led["claim"] == "C8"]["years"].iloc[0][0])
+    t = transfers.panel(data_dir)
+    io = decomposition.io_split(yr, data_dir)[["geo_code", "total_net_pct_va"]]
+    return t[t["year"] == yr].merge(io, on="geo_code").dropna(subset=["total_net_pct_va"])
+
+
+def _c8_chart(led: pd.DataFrame, data_dir: Path | None):
+    import altair as alt
+    from . import charts
+    d = c8_scatter_data(led, data_dir)[["province", "pct_grp", "total_net_pct_va", "per_head_yuan"]]
+    d["named"] = d["province"].isin(_names(NAMED)).map({True: "Sichuan, Gansu, Qinghai", False: "other provinces"})
+    base = alt.Chart(d).encode(x=alt.X("pct_grp:Q", title="Central transfers (% of GRP)"),
+                               y=alt.Y("total_net_pct_va:Q", title="Net outflow of goods and services (% of IO value added)"))
+    pts = base.mark_point(filled=True, size=60).encode(
+        color=charts.category_color("named", ["other provinces", "Sichuan, Gansu, Qinghai"], title=None),
+        shape=alt.Shape("named:N", title=None),
+        tooltip=["province:N", alt.Tooltip("pct_grp:Q", format=".1f", title="transfers (% of GRP)"),
+                 alt.Tooltip("total_net_pct_va:Q", format=".1f", title="net outflow (% of IO value added)"),
+                 alt.Tooltip("per_head_yuan:Q", format=",.0f", title="transfers (元 per head)")])
+    labels = base.transform_filter(alt.datum.named != "other provinces").mark_text(dx=8, align="left").encode(
+        text="province:N")
+    return charts.finish(alt.layer(pts, labels), "Central transfers and net outflow by province, 2017",
+                         "MOF central budget 2018 (2017 outturn of transfers); NBS GRP (2025 vintage); provincial IO "
+                         "tables 2017", "Scatter: provinces receiving more central transfers relative to GRP ran "
+                         "deeper net outflow deficits in 2017.")
+
+
+def qinghai_chart(data_dir: Path | None = None):
+    """Qinghai's budget revenue 1985-2004 (万元): local revenue falls and subsidies jump in 1994."""
+    from . import charts
+    d = transfers.qinghai_long(data_dir)
+    d = d[d["year"].between(1985, 2004)]
+    return charts.line_chart(d, "year", "value", color="item", y_unit="万元", fmt=",.0f", y_title="Revenue",
+                             title="Qinghai: the 1994 break in budget revenue",
+                             source="Qinghai Statistical Yearbook 2017, table 9-1",
+                             alt="Qinghai's local budget revenue falls in 1994 while central subsidies jump; "
+                                 "revenue collected for the centre is printed from 1994.")
+
+
+# ----------------------------------------------------------------------------- what the page shows
+
+def claim_html(claim: str, led: pd.DataFrame) -> str:
+    """A claim's verdict per balance (badge, key figure, why) as an HTML list."""
+    items = [f"<li><b>{escape(r['balance_name'])}</b>: {badge(r['verdict'])} {escape(r['key_figure'])}. "
+             f"<i>Why:</i> {escape(r['detail'])}.</li>" for _, r in led[led["claim"] == claim].iterrows()]
+    return "<ul class='ledger-claim'>" + "".join(items) + "</ul>"
+
+
+def balances_html() -> str:
+    """The three balances (and the other measures) with definition and unit, as an HTML table."""
+    rows = "".join(f"<tr><td><b>{escape(b.name)}</b></td><td>{escape(b.definition)}</td><td>{escape(b.unit)}</td></tr>"
+                   for b in balances.BASES.values())
+    return f"<table><thead><tr><th>Balance</th><th>Definition</th><th>Unit</th></tr></thead><tbody>{rows}</tbody></table>"
+
+
+def prose_figures(led: pd.DataFrame, data_dir: Path | None = None) -> dict:
+    """The numbers the ledger page's prose names (glued with :func:`helpers.page.glue_all`)."""
+    f = lambda c, b: led[(led["claim"] == c) & (led["balance"] == b)]["figures"].iloc[0]  # noqa: E731
+    c6, c7 = f("C6", "current_account"), f("C7", "current_account")
+    ca = national.current_account_recent(data_dir=data_dir).set_index("period")
+    q = transfers.panel(data_dir)
+    q = q[(q["year"] == 2019) & q["geo_code"].isin(NAMED)].set_index("province")
+    c8 = {r["year"]: r["rank_corr"] for r in f("C8", "net_outflow")["per_year"]}
+    counts = led["verdict"].value_counts()
+    out = {"n_claims": led["claim"].nunique(), "n_rows": len(led),
+           **{f"n_{k}": int(counts.get(v, 0)) for k, v in (("supported", SUPPORTED), ("partly", PARTLY),
+                                                           ("contradicted", CONTRADICTED), ("not_testable", NOT_TESTABLE))},
+           "c6_calendar": c6["calendar_2018"], "c6_h1": c6["h1_2018"], "c6_first_q_year": c6["first_quarterly_year"],
+           "c6_last_annual_deficit": c6["last_annual_deficit_before_2018"],
+           "c6_first_q_deficit": c6["first_quarterly_deficit"],
+           "c7_peak_pct": c7["peak_pct_gdp"], "c7_peak_year": c7["peak_year"], "c7_prev_record": c7["prev_record"],
+           "c7_prev_record_year": c7["prev_record_year"],
+           "c8_corr_net_outflow": next(iter(c8.values())), "c8_io_year": next(iter(c8))}
+    for per in ("2024", "2025", "2026Q1"):
+        k = per.lower()
+        out[f"ca_{k}"] = float(ca.loc[per, "current_account"])
+        out[f"ca_{k}_vintage"] = ca.loc[per, "ca_vintage"]
+    for per in ("2023", "2024", "2025"):
+        out[f"ca_{per}_pct"] = float(ca.loc[per, "ca_pct_gdp"])
+    for name in _names(NAMED):
+        k = name.lower()
+        out[f"tr2019_{k}_pct_grp"] = float(q.loc[name, "pct_grp"])
+        out[f"tr2019_{k}_per_head"] = float(q.loc[name, "per_head_yuan"])
+        out[f"tr2019_{k}_pct_spending"] = float(q.loc[name, "pct_spending"])
+    out.update({f"qh_{k}": v for k, v in transfers.qinghai_1994(data_dir).items()})
+    return out
+
+
+def verdict(claim: str, balance: str | None = None, led: pd.DataFrame | None = None) -> str:
+    """The verdict of ``claim`` on ``balance`` (a key of :data:`helpers.balances.BASES`); without
+    ``balance`` the claim must be judged on one basis only. For other chapters to glue, e.g.
+    ``verdict("C8", "net_outflow")``."""
+    led = evaluate(only=[claim]) if led is None else led
+    r = led[(led["claim"] == claim) & ((led["balance"] == balance) if balance else True)]
+    if len(r) != 1:
+        raise KeyError(f"claim {claim} is judged on {list(led.loc[led['claim'] == claim, 'balance'])}: name one")
+    return r["verdict"].iloc[0]
