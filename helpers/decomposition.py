@@ -336,9 +336,8 @@ def customs_figures(data_dir: Path | None = None) -> dict:
     return {
         "cu_first": y0, "cu_last": y1, "cu_grp_last": int(pct["year"].max()),
         "cu_sea_years": ", ".join(map(str, sea.index[sea["complete"]])),
-        "cu_sea_2021": sea.loc[2021, "share_pct"], "cu_sea_2008": sea.loc[2008, "share_pct"],
+        "cu_sea_2021": sea.loc[2021, "share_pct"],
         "cu_east_2021": east.loc[2021, "share_pct"], "cu_py4_2021": py4.loc[2021, "share_pct"],
-        "cu_py4_2006": py4.loc[2006, "share_pct"],
         "cu_sea_min": sea["share_pct"].min(), "cu_sea_max": sea["share_pct"].max(),
         "cu_py4_min": py4["share_pct"].min(),
         "cu_national_2021": sea.loc[2021, "national_balance_10k_usd"] / 1e4,   # 亿美元
@@ -559,7 +558,7 @@ def national_figures(data_dir: Path | None = None) -> dict:
     cu = n[n["balance"] == CUSTOMS]
     io = n[(n["what"] != "sum of provinces (yearbook)")].set_index(["year", "balance", "what"])
     yb = n[n["what"] == "sum of provinces (yearbook)"].set_index("year")
-    out = {"na_cu_years": ", ".join(map(str, cu["year"])), "na_cu_n": int(len(cu)),
+    out = {"na_cu_years": ", ".join(map(str, cu["year"])),
            "na_cu_maxdev": (cu["ratio_pct"] - 100).abs().max(),
            "na_yb_years": ", ".join(map(str, yb.index))}
     for y in IO_YEARS:
@@ -654,8 +653,7 @@ def investment_figures(data_dir: Path | None = None) -> dict:
         out[f"inv_{a}_{b}"] = d["interior_share_pct"].mean()
     w = s[s["source_id"] == "wind_gfcf_by_province"].set_index("year")["interior_share_pct"]
     c = s[s["source_id"] == "capitalstock_gfcf_1952_1995"].set_index("year")["interior_share_pct"]
-    out.update({"inv_first_full": int(c.index.min()), "inv_last": int(w.index.max()),
-                "inv_1993_cs": c.loc[1993], "inv_1993_wind": w.loc[1993], "inv_2017": w.loc[2017]})
+    out.update({"inv_1993_cs": c.loc[1993], "inv_1993_wind": w.loc[1993]})
     return out
 
 
