@@ -657,6 +657,33 @@ def investment_figures(data_dir: Path | None = None) -> dict:
     return out
 
 
+# --------------------------------------------------------------------------- Qinghai
+def qinghai_series(data_dir: Path | None = None) -> pd.DataFrame:
+    """(Used by helpers.fiscal_context.) Qinghai, every year and source: GRP (exp.), net outflow and its share, plus C and capital formation shares.
+
+    Sources are kept apart (Qinghai YB 2020 is revised after the 4th economic census; the NBS
+    yearbook tables are first releases), never spliced: one row per (year, source, vintage).
+    """
+    code = provinces.code_of("Qinghai")
+    p = balance_panel(data_dir)
+    p = p[p["geo_code"] == code].copy()
+    key = ["year", "source_id", "vintage"]
+    for s, col in (("final_consumption", "consumption_pct_grp"), ("gross_capital_formation", "gcf_pct_grp"),
+                   ("gross_fixed_capital_formation", "gfcf_pct_grp"), ("change_in_inventories", "inventories_pct_grp")):
+        d = _series(s, data_dir)
+        d = d[d["geo_code"] == code]
+        if d.empty:
+            p[col] = float("nan")
+            continue
+        d = units.frame_to_cny_100m(d, data_dir)[key + ["value"]].rename(columns={"value": col})
+        p = p.merge(d, on=key, how="left")
+        p[col] = p[col] / p["grp_expenditure"] * 100
+    if p["gcf_pct_grp"].isna().any():  # GCF = GFCF + inventories where only the parts are published
+        parts = p["gfcf_pct_grp"] + p["inventories_pct_grp"]
+        p["gcf_pct_grp"] = p["gcf_pct_grp"].where(p["gcf_pct_grp"].notna(), parts)
+    return p.sort_values(["year", "source_rank"]).reset_index(drop=True)
+
+
 # --------------------------------------------------------------------------- charts (altair parameters, no kernel)
 #: Secondary data get their own colour scheme, never the blue/orange of official data.
 SECONDARY_SCHEME = "purplegreen"

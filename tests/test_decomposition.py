@@ -251,3 +251,11 @@ def test_investment_and_trade_move_inland():
     t = dec.official_totals_by_location().set_index("year")
     assert t.loc[2016, "interior_share_pct"] == pytest.approx(13.43, abs=0.01)
     assert t.loc[2024, "interior_share_pct"] == pytest.approx(17.44, abs=0.01)
+
+
+def test_qinghai_series_20_years_and_identity():
+    q = dec.qinghai_series()
+    yb = q[q["source_rank"] == 3].set_index("year")
+    assert list(yb.index) == list(range(2000, 2020)) and (yb["pct_grp"] < 0).all()
+    assert yb.loc[2000, "pct_grp"] == pytest.approx(-68.48 / 263.68 * 100)
+    assert (yb["consumption_pct_grp"] + yb["gcf_pct_grp"] + yb["pct_grp"] - 100).abs().max() < 0.01
