@@ -338,7 +338,8 @@ def customs_figures(data_dir: Path | None = None) -> dict:
         "cu_sea_years": ", ".join(map(str, sea.index[sea["complete"]])),
         "cu_sea_2021": sea.loc[2021, "share_pct"],
         "cu_east_2021": east.loc[2021, "share_pct"], "cu_py4_2021": py4.loc[2021, "share_pct"],
-        "cu_sea_min": sea["share_pct"].min(), "cu_sea_max": sea["share_pct"].max(),
+        "cu_sea_min": sea["share_pct"].min(), "cu_sea_min_year": int(sea["share_pct"].idxmin()),
+        "cu_sea_max": sea["share_pct"].max(),
         "cu_py4_min": py4["share_pct"].min(),
         "cu_national_2021": sea.loc[2021, "national_balance_10k_usd"] / 1e4,   # 亿美元
         "cu_full_years": ", ".join(map(str, full.index)),
@@ -440,6 +441,10 @@ def gap_figures(data_dir: Path | None = None) -> dict:
         out[f"gap{y}_nf_n"] = int(len(nf))
         out[f"gap{y}_nf_sign"] = int(((nf["foreign"] > 0) != (nf["net_outflow"] > 0)).sum())
         out[f"gap{y}_max_resid"] = g["identity_residual"].abs().max()
+    s17 = io_split(max(IO_YEARS), data_dir)
+    intr = s17[s17["interior"] & s17["foreign_net"].notna()]
+    out["gap_int_n"] = int(len(intr))
+    out["gap_int_fsur_ddef"] = int(((intr["foreign_net"] > 0) & (intr["domestic_net"] < 0)).sum())
     return out
 
 
