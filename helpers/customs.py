@@ -161,3 +161,74 @@ def goods_balance(grp: str | None = None, data_dir: Path | None = None) -> pd.Da
     out["grp_10k_usd"] = yuan / out["cny_per_usd"] / schema.TO_USD[PANEL_UNIT]
     out["balance_pct_grp"] = 100 * out["balance_10k_usd"] / out["grp_10k_usd"]
     return out.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- the customs goods balance, read
+#: Years the panel covers in any breadth (2022 has six provinces only and is left out of the readings).
+PANEL_YEARS = (1993, 2021)
+#: A surplus below this share of GRP is not counted as "material" (see :func:`surplus_count`).
+MATERIALITY_FLOOR_PCT = 1.0
+
+
+def national_balance(data_dir: Path | None = None) -> pd.DataFrame:
+    """China's customs goods balance by year: ``year, national_balance_10k_usd, national_source_id``."""
+    n = national_customs(data_dir)
+    return pd.DataFrame({"year": n["year"].astype(int), "national_balance_10k_usd": n["exports"] - n["imports"],
+                         "national_source_id": n["source_id"]})
+
+
+def coastal_set(coastal: str | list[str]) -> tuple[str, tuple[str, ...]]:
+    """(label, codes) for a key of :data:`helpers.provinces.COASTAL_SETS` or a list of province names."""
+    if isinstance(coastal, str):
+        if coastal not in provinces.COASTAL_SETS:
+            raise KeyError(f"unknown coastal set {coastal!r}; known: {list(provinces.COASTAL_SETS)} (or pass a list)")
+        return provinces.COASTAL_SET_LABELS[coastal], tuple(provinces.COASTAL_SETS[coastal])
+    codes = tuple(dict.fromkeys(provinces.code_of(c) for c in coastal))
+    return "custom: " + ", ".join(provinces.name_en(c) for c in codes), codes
+
+
+def coastal_share(coastal: str | list[str] = "sea_coast_11", data_dir: Path | None = None) -> pd.DataFrame:
+    """Per year: the coastal set's (a name or a list of provinces) customs goods balance as a share of the national customs surplus.
+
+    ``coastal_balance_10k_usd`` sums the balances of the coastal provinces with exports and imports
+    in the panel; ``complete`` is True only when every province of the set has both, and
+    ``share_pct`` (100 x coastal / national) is left empty otherwise (a gap stays a gap; the
+    missing provinces are named in ``missing``). A share above 100 % means the rest of the
+    country ran a customs deficit. Also: ``sum_provinces_10k_usd`` and ``n_provinces``.
+    """
+    label, codes = coastal_set(coastal)
+    b = goods_balance(data_dir=data_dir)
+    b = b[b["year"].between(*PANEL_YEARS)]
+    rows = []
+    for y, g in b.groupby("year"):
+        have = g[g["geo_code"].isin(codes)]
+        missing = [provinces.name_en(c) for c in codes if c not in set(have["geo_code"])]
+        rows.append({"year": int(y), "n_coastal": len(codes),
+                     "n_coastal_with_data": int(len(have)), "complete": not missing, "missing": ", ".join(missing),
+                     "coastal_balance_10k_usd": float(have["balance_10k_usd"].sum()),
+                     "sum_provinces_10k_usd": float(g["balance_10k_usd"].sum()), "n_provinces": int(len(g))})
+    out = pd.DataFrame(rows).merge(national_balance(data_dir), on="year", how="left")
+    share = 100 * out["coastal_balance_10k_usd"] / out["national_balance_10k_usd"]
+    out["share_pct"] = share.where(out["complete"])
+    out["definition"] = label
+    return out
+
+
+def coastal_share_all_sets(data_dir: Path | None = None) -> pd.DataFrame:
+    """:func:`coastal_share` for each set in :data:`helpers.provinces.COASTAL_SETS`, stacked."""
+    return pd.concat([coastal_share(s, data_dir) for s in provinces.COASTAL_SETS], ignore_index=True)
+
+
+def surplus_count(floor_pct: float = MATERIALITY_FLOOR_PCT, data_dir: Path | None = None) -> pd.DataFrame:
+    """Per year with GRP (nbs2018 vintage, 1993-2017): provinces with a customs goods balance, how many
+    in surplus, and how many with a surplus of at least ``floor_pct`` % of GRP (``n_material``);
+    ``below_floor`` names the surplus provinces under the floor."""
+    b = goods_balance(grp="nbs2018", data_dir=data_dir).dropna(subset=["balance_pct_grp"])
+    rows = []
+    for y, g in b.groupby("year"):
+        sur = g[g["balance_10k_usd"] > 0]
+        small = sur[sur["balance_pct_grp"] < floor_pct]
+        rows.append({"year": int(y), "n_provinces": int(len(g)), "n_surplus": int(len(sur)),
+                     "n_material": int(len(sur) - len(small)), "floor_pct": floor_pct,
+                     "below_floor": ", ".join(small["province"])})
+    return pd.DataFrame(rows)

@@ -83,51 +83,6 @@ def test_panel_identity_pct_is_ratio_of_same_source(panel):
     assert (panel["pct_grp"] - panel["net_outflow"] / panel["grp_expenditure"] * 100).abs().max() < 1e-9
 
 
-# ------------------------------------------------------------------ concentration and depth
-def test_concentration_2007_partial_and_definition_moves_share(pref):
-    s11 = dec.surplus_concentration(pref, "sea_coast_11").set_index("year")
-    py4 = dec.surplus_concentration(pref, "pearl_yangtze_4").set_index("year")
-    assert s11.loc[2007, "partial"] and s11.loc[2007, "n_provinces"] == 29
-    assert "Guangdong" in s11.loc[2007, "surplus_provinces"]
-    # the delta set is a subset of the sea-coast set, so its share can only be smaller
-    assert py4.loc[2007, "coastal_share_of_surpluses"] < s11.loc[2007, "coastal_share_of_surpluses"] <= 1
-    assert s11.loc[2007, "n_surplus"] == py4.loc[2007, "n_surplus"]
-    # shares recompute from the panel
-    g = pref[(pref["year"] == 2007) & (pref["net_outflow"] > 0)]
-    delta = g[g["geo_code"].isin(provinces.COASTAL_SETS["pearl_yangtze_4"])]["net_outflow"].sum()
-    assert py4.loc[2007, "coastal_share_of_surpluses"] == pytest.approx(delta / g["net_outflow"].sum())
-
-
-def test_custom_coastal_list_and_unknown_set(pref):
-    c = dec.surplus_concentration(pref, ["Guangdong", "江苏"]).set_index("year")
-    assert c.loc[2007, "coastal_set"].startswith("custom: Guangdong, Jiangsu") and c.loc[2007, "n_coastal"] == 2
-    with pytest.raises(KeyError, match="unknown coastal set"):
-        dec.surplus_concentration(pref, "east_coast")
-
-
-def test_depth_by_region_2008_west_deepest_is_tibet(pref):
-    d = dec.deficit_depth_by_region(pref)
-    w = d[(d["year"] == 2008) & (d["region"] == "West")].iloc[0]
-    assert w["deepest"] == "Tibet" and w["min_pct_grp"] == pytest.approx(-182.18 / 395.98 * 100)
-    assert w["n_provinces"] == 10 and w["n_in_region"] == 12  # Yunnan excluded, Xinjiang cut off
-    east = d[(d["year"] == 2008) & (d["region"] == "East")].iloc[0]
-    assert east["median_pct_grp"] > w["median_pct_grp"]
-
-
-def test_poorest_provinces_2008_run_deficits(pref):
-    need_series("population_year_end")
-    p = dec.poorest_provinces(2008, 5, panel=pref)
-    assert len(p) == 5 and list(p["rank_poorest"]) == [1, 2, 3, 4, 5]
-    assert p["grp_per_head"].is_monotonic_increasing
-    assert "Guizhou" == p.iloc[0]["province"]  # poorest province by GRP per head in 2008
-    assert (p["pct_grp"] < 0).all()
-    # GRP per head recomputes from the two published numbers (元 per person)
-    gz = p.iloc[0]
-    pop = data.series("population_year_end", geo="Guizhou")
-    pop = pop[(pop["year"] == 2008) & (pop["source_id"] == gz["population_source_id"])]["value"].iloc[0]
-    assert gz["grp_per_head"] == pytest.approx(row(pref, "Guizhou", 2008)["grp_expenditure"] * 1e8 / (pop * 1e4))
-
-
 # ------------------------------------------------------------------ input-output split
 @pytest.fixture(scope="module")
 def io2017():
@@ -165,20 +120,6 @@ def test_io_unknown_year_is_a_clear_error():
         dec.io_split(2013)
 
 
-# ------------------------------------------------------------------ Qinghai
-def test_qinghai_series_20_years_and_identity():
-    need_series("net_outflow_goods_services")
-    q = dec.qinghai_series()
-    yb = q[q["source_rank"] == 3]
-    assert sorted(yb["year"]) == list(range(2000, 2020))
-    assert (yb["pct_grp"] < 0).all()
-    assert yb.set_index("year").loc[2000, "pct_grp"] == pytest.approx(-68.48 / 263.68 * 100)  # -26 %
-    assert yb.set_index("year").loc[2019, "pct_grp"] == pytest.approx(-54.3, abs=0.05)
-    # C + GCF + NX = 100 % of GRP in the Qinghai yearbook
-    tot = yb["consumption_pct_grp"] + yb["gcf_pct_grp"] + yb["pct_grp"]
-    assert (tot - 100).abs().max() < 0.01
-
-
 # ------------------------------------------------------------------ a reader's export flows in
 
 
@@ -204,8 +145,117 @@ def test_reader_nbs_export_flows_in_and_ranks_first(tmp_path):
     assert row(after, "Tibet", 2007)["pct_grp"] == pytest.approx(-5.0)
     if len(before):
         assert row(after, "Tibet", 2007)["n_sources"] >= 2
-    # downstream: concentration now national, 4 delta provinces hold 100 % of the surpluses
-    c = dec.surplus_concentration(after, "pearl_yangtze_4").set_index("year")
-    assert not c.loc[2010, "partial"] and c.loc[2010, "n_surplus"] == 4
-    assert c.loc[2010, "coastal_share_of_surpluses"] == pytest.approx(1.0)
-    assert c.loc[2010, "sum_deficits"] == pytest.approx(-50 * 27)
+    cov = dec.year_coverage(after).set_index("year")
+    assert cov.loc[2010, "coverage"] == "national (31 of 31)"
+
+
+# ------------------------------------------------------------------ three balances, kept apart
+def test_side_by_side_never_mixes_balances():
+    d = dec.balances_side_by_side()
+    assert set(d["balance"]) == set(dec.BALANCES)
+    assert not d.duplicated(["geo_code", "year", "balance"]).any()       # one value per balance
+    # every value is the balance it says it is (Sichuan 2017: IO foreign balance, IO net outflow)
+    s = d[(d["province"] == "Sichuan") & (d["year"] == 2017)].set_index("balance")["value_100m_cny"]
+    io = dec.io_split(2017).set_index("province").loc["Sichuan"]
+    assert s[dec.FOREIGN] == pytest.approx(io["foreign_net"]) and s[dec.NET_OUTFLOW] == pytest.approx(io["total_net"])
+    assert s[dec.FOREIGN] > 0 > s[dec.NET_OUTFLOW]            # foreign surplus, overall deficit
+    # customs rows come from the secondary panel only
+    assert d.loc[d["balance"] == dec.CUSTOMS, "source_id"].str.contains("secondary").all()
+    assert not d.loc[d["balance"] != dec.CUSTOMS, "source_id"].str.contains("secondary").any()
+
+
+def test_every_series_belongs_to_one_balance():
+    assert set(dec.SERIES_BALANCE.values()) == set(dec.BALANCES)
+    for key in ("exports", "imports", "outflow", "inflow", "net_total", "outflow_total", "inflow_total"):
+        assert dec.IO_SERIES[key] in dec.SERIES_BALANCE
+    io_bal = {dec.SERIES_BALANCE[dec.IO_SERIES[k]] for k in ("exports", "imports")}
+    assert io_bal == {dec.FOREIGN}
+    for frame in (dec.yearbook_vs_io_2007(), dec.poorest_on_net_outflow(2017), dec.customs_panel_pct()):
+        assert frame["balance"].nunique() == 1
+
+
+def test_charts_show_one_balance_at_a_time_and_secondary_apart():
+    from helpers import charts
+    spec = dec.balance_choice_chart().to_dict()
+    assert any("datum.balance == balance_pick" in t.get("filter", "") for t in spec["transform"])
+    assert spec["params"][0]["bind"]["input"] == "radio"
+    c = dec.coastal_share_chart().to_dict()
+    assert c["params"][0]["bind"]["input"] == "select" and len(c["params"][0]["bind"]["options"]) == 3
+    # the secondary customs heatmap and map do not use the official colour scheme
+    pct = dec.customs_panel_pct()
+    for ch in (charts.province_year_heatmap(pct, "balance_pct_grp", unit="% of GRP", title="t", source="s", alt="a"),
+               charts.choropleth(pct, "balance_pct_grp", unit="% of GRP", title="t", source="s", alt="a", year="year")):
+        spec = dec.secondary_colours(ch).to_dict()
+        schemes = [lay["encoding"]["color"].get("scale", {}).get("scheme") for lay in spec["layer"]
+                   if "field" in lay.get("encoding", {}).get("color", {})]
+        assert dec.SECONDARY_SCHEME in schemes and charts.DIVERGING_SCHEME not in schemes
+
+
+def test_io_value_added_and_grp_nearly_agree():
+    v = dec.va_vs_grp()
+    assert len(v) == 62
+    assert v["diff_pct"].abs().median() < 0.001          # identical in most province-years
+    assert (v["diff_pct"].abs() <= 1).sum() == 48
+    j = v.set_index(["province", "year"]).loc[("Jiangsu", 2012)]
+    assert j["diff_pct"] == pytest.approx(10.94, abs=0.01)
+
+
+def test_io_identity_holds_and_2007_total_from_outflow_inflow():
+    g = dec.gap_accounts(2017)
+    assert g["identity_residual"].abs().max() < 0.01
+    s = dec.io_split(2007).set_index("province")
+    assert s.loc["Inner Mongolia", "total_net"] == pytest.approx(437.7705, abs=1e-4)
+    assert pd.isna(s.loc["Inner Mongolia", "foreign_net"])   # no split in 2007 outside Guangdong
+
+
+def test_2007_yearbook_vs_io_sign_changes():
+    m = dec.yearbook_vs_io_2007().set_index("province")
+    assert len(m) == 28
+    assert sorted(m.index[m["sign_change"]]) == ["Hainan", "Inner Mongolia"]
+    assert m.loc["Inner Mongolia", "yb_net_outflow"] == pytest.approx(-1034.80)
+    assert m.loc["Hainan", "yb_net_outflow"] == pytest.approx(11.17)
+    assert m.loc["Hainan", "io_net_outflow"] < 0
+    # the gap sits in final demand, not in GRP
+    assert m["d_net_outflow"].corr(m["d_capital_formation"]) < -0.8
+
+
+def test_provinces_vs_nation():
+    n = dec.national_comparison()
+    cu = n[n["balance"] == dec.CUSTOMS].set_index("year")
+    assert (cu["ratio_pct"] - 100).abs().max() < 4 and cu.loc[2021, "national"] == pytest.approx(6758.8)
+    dom = n[n["what"].str.startswith("inter-provincial")].set_index("year")
+    assert dom.loc[2017, "n_provinces"] == 31
+    assert dom.loc[2017, "provincial_sum"] == pytest.approx(-68727.8, abs=0.1)   # should be about 0
+    yb = n[n["what"] == "sum of provinces (yearbook)"].set_index("year")
+    assert yb.loc[2007, "missing"] == "Ningxia, Xinjiang"
+    assert yb.loc[2007, "missing_must_sum"] > yb.loc[2007, "missing_grp"] > 0   # more than their whole GRP
+    assert yb.loc[1999, "missing_must_sum"] < 0
+    s = dec.sum_of_surpluses().set_index(["year", "balance"])
+    assert s.loc[(2017, dec.NET_OUTFLOW), "n_surplus"] == 7
+    assert s.loc[(2017, dec.FOREIGN), "ratio_to_national"] == pytest.approx(3.25, abs=0.01)
+
+
+def test_poorest_2017_all_in_deficit():
+    p = dec.poorest_on_net_outflow(2017)
+    top = p[p["poorest"]]
+    assert list(top["province"]) == ["Gansu", "Yunnan", "Guizhou", "Tibet", "Guangxi", "Xinjiang"]
+    assert (top["net_outflow"] < 0).all()
+    gs = top.iloc[0]
+    assert gs["grp_per_head"] == pytest.approx(gs["grp_100m_cny"] * 1e8 / (gs["population_10k"] * 1e4))
+
+
+def test_investment_and_trade_move_inland():
+    f = dec.investment_figures()
+    assert f["inv_2008_2017"] > f["inv_1994_2007"] + 5
+    assert f["inv_1993_cs"] == pytest.approx(35.31, abs=0.01) and f["inv_1993_wind"] == pytest.approx(34.54, abs=0.01)
+    t = dec.official_totals_by_location().set_index("year")
+    assert t.loc[2016, "interior_share_pct"] == pytest.approx(13.43, abs=0.01)
+    assert t.loc[2024, "interior_share_pct"] == pytest.approx(17.44, abs=0.01)
+
+
+def test_qinghai_series_20_years_and_identity():
+    q = dec.qinghai_series()
+    yb = q[q["source_rank"] == 3].set_index("year")
+    assert list(yb.index) == list(range(2000, 2020)) and (yb["pct_grp"] < 0).all()
+    assert yb.loc[2000, "pct_grp"] == pytest.approx(-68.48 / 263.68 * 100)
+    assert (yb["consumption_pct_grp"] + yb["gcf_pct_grp"] + yb["pct_grp"] - 100).abs().max() < 0.01
