@@ -153,6 +153,20 @@ def shares_long(data_dir: Path | None = None) -> pd.DataFrame:
     return out.assign(measure=out["measure"].map(names)).dropna()
 
 
+def shares_chart(data_dir: Path | None = None):
+    """Line chart of :func:`shares_long` (central shares of revenue and expenditure, %)."""
+    b = break_1994(data_dir)
+    return charts.line_chart(
+        shares_long(data_dir), "year", "share_pct", color="measure", points=False,
+        title=f"Central government share of budget revenue and expenditure, {b['first_year']}-{b['last_year']}",
+        source="NBS database, 中央和地方财政收入及比重 / 支出及比重", y_title="Central share", y_unit="% of the total",
+        x_title="Year",
+        alt=(f"Two lines, {b['first_year']}-{b['last_year']}. The central share of revenue jumps from "
+             f"{b['central_revenue_share_1993']:.1f}% in 1993 to {b['central_revenue_share_1994']:.1f}% in 1994 and "
+             f"never falls below {b['min_central_revenue_share_after']:.1f}%; the central share of expenditure "
+             f"barely moves in 1994 and then declines to {b['central_expenditure_share_last']:.1f}%."))
+
+
 # ----------------------------------------------------------------------------- denominators
 def _provincial(name: str, data_dir: Path | None, source_id: str | None = None) -> pd.DataFrame:
     """Official provincial rows of one series, value in 亿元 (yuan units converted via helpers.units)."""
@@ -265,6 +279,7 @@ def transfers_overview(data_dir: Path | None = None) -> dict:
     d = t[t["year"] == last]
     top = d.loc[d["pct_grp"].idxmax()]
     out = {"first_year": int(t["year"].min()), "last_year": last, "n_provinces": int(d["geo_code"].nunique()),
+           "final_first_year": int(t.loc[t["measure"] == "mof_final", "year"].min()),
            "median_pct_grp_last": float(d["pct_grp"].median()),
            "median_pct_expenditure_last": float(d["pct_expenditure"].median()),
            "top_pct_grp_name": top["province"], "top_pct_grp_value": float(top["pct_grp"])}
@@ -330,7 +345,7 @@ def focus_figures(year: int = 2023, data_dir: Path | None = None) -> dict:
     :data:`FIXED_POPULATION_YEAR` population and its rank among 31, % GRP, % spending; per head in
     2020 (same-year population); 2015 (provinces' own accounts) % spending. From
     :func:`focus_balances`: customs goods balance % GRP in 2017 and ``customs_last_year``, IO 2017
-    foreign balance and net outflow (% of IO value added). Also ``qinghai_net_outflow_exp_2017``.
+    foreign balance and net outflow (% of IO value added).
     """
     t = transfers_panel(data_dir)
     b = focus_balances(data_dir).set_index(["province", "year"])
@@ -353,7 +368,29 @@ def focus_figures(year: int = 2023, data_dir: Path | None = None) -> dict:
                 f"{k}_customs_last": float(b.loc[(p, last_c), "customs_goods_balance_pct_grp"]),
                 f"{k}_foreign_io_2017": float(b.loc[(p, 2017), "foreign_balance_pct_va"]),
                 f"{k}_net_outflow_io_2017": float(b.loc[(p, 2017), "net_outflow_io_pct_va"])}
-    out["qinghai_net_outflow_exp_2017"] = float(b.loc[("Qinghai", 2017), "net_outflow_exp_pct_grp"])
+    return out
+
+
+def qinghai_2017_split(data_dir: Path | None = None) -> dict:
+    """Qinghai 2017, the two net outflow figures and the final demand behind them (% of GRP / IO value added).
+
+    ``yb_*`` from the Qinghai yearbook's expenditure-approach table (% of GRP), ``io_*`` from the 2017
+    IO table (% of its value added): ``consumption``, ``capital_formation``, ``net_outflow``, and the
+    differences ``diff_*`` (yearbook minus IO, percentage points).
+    """
+    q = decomposition.qinghai_series(data_dir)
+    q = q[(q["year"] == 2017) & ~q["secondary"].astype(bool)].iloc[0]
+    io = decomposition.io_split(2017, data_dir).set_index("province").loc["Qinghai"]
+    code = provinces.code_of("Qinghai")
+    lv = {}
+    for s in ("io_final_consumption", "io_gross_capital_formation"):
+        d = data.series(s, geo=code, source_id=io["source_id"], data_dir=data_dir)
+        lv[s] = float(d.loc[d["year"] == 2017, "value"].iloc[0] / io["value_added"] * 100)
+    out = {"yb_consumption": float(q["consumption_pct_grp"]), "yb_capital_formation": float(q["gcf_pct_grp"]),
+           "yb_net_outflow": float(q["pct_grp"]), "io_consumption": lv["io_final_consumption"],
+           "io_capital_formation": lv["io_gross_capital_formation"], "io_net_outflow": float(io["total_net_pct_va"])}
+    for k in ("consumption", "capital_formation", "net_outflow"):
+        out[f"diff_{k}"] = out[f"yb_{k}"] - out[f"io_{k}"]
     return out
 
 
@@ -367,24 +404,24 @@ _rank_corr = rank_corr   # the name helpers.ledger (C8) calls today
 
 
 def transfers_vs_balances(data_dir: Path | None = None) -> dict:
-    """2017 across provinces: MOF transfers outturn per head (2017 population) against two IO balances.
+    """2017 across provinces: MOF transfers outturn per head (2017 population) against each balance separately.
 
-    Keys: ``n`` (provinces with all three), ``corr_net_outflow`` (rank correlation with the IO net
-    outflow of goods and services, % of value added), ``corr_foreign`` (with the IO foreign balance
-    of goods and services), ``corr_customs`` (with the customs goods balance % GRP, 2017). A
-    negative number: provinces receiving more per head ran deeper deficits on that balance.
+    Keys: ``corr_net_outflow`` (rank correlation with the IO net outflow of goods and services, % of
+    value added) and ``corr_foreign`` (with the IO foreign balance of goods and services), over
+    ``n_io`` provinces; ``corr_customs`` (with the customs goods balance % GRP, 2017) over
+    ``n_customs`` provinces (the secondary panel lacks some 2017 cells). Negative: provinces receiving
+    more per head ran deeper deficits on that balance.
     """
     t = transfers_panel(data_dir)
     t = t[t["year"] == 2017][["geo_code", "per_head_yuan"]]
-    io = decomposition.io_split(2017, data_dir)[["geo_code", "foreign_net_pct_va", "total_net_pct_va"]]
+    io = t.merge(decomposition.io_split(2017, data_dir)[["geo_code", "foreign_net_pct_va", "total_net_pct_va"]],
+                 on="geo_code").dropna()
     c = customs.goods_balance(grp="latest", data_dir=data_dir)
-    c = c[c["year"] == 2017][["geo_code", "balance_pct_grp"]]
-    m = t.merge(io, on="geo_code").merge(c, on="geo_code")
-    m = m.dropna()
-    return {"n": int(len(m)),
-            "corr_net_outflow": rank_corr(m["per_head_yuan"], m["total_net_pct_va"]),
-            "corr_foreign": rank_corr(m["per_head_yuan"], m["foreign_net_pct_va"]),
-            "corr_customs": rank_corr(m["per_head_yuan"], m["balance_pct_grp"])}
+    c = t.merge(c[c["year"] == 2017][["geo_code", "balance_pct_grp"]], on="geo_code").dropna()
+    return {"n_io": int(len(io)), "n_customs": int(len(c)),
+            "corr_net_outflow": rank_corr(io["per_head_yuan"], io["total_net_pct_va"]),
+            "corr_foreign": rank_corr(io["per_head_yuan"], io["foreign_net_pct_va"]),
+            "corr_customs": rank_corr(c["per_head_yuan"], c["balance_pct_grp"])}
 
 
 # ----------------------------------------------------------------------------- 1994 in two provinces
