@@ -1,292 +1,615 @@
-"""The fiscal-reform context: the 1994 tax-sharing break and provincial budget spending.
+"""The fiscal-reform context: the 1994 tax-sharing break, central transfers by province, balances.
 
-Two kinds of evidence, kept apart:
+Every function reads ``data/`` and returns a frame or a dict of named values (a chapter glues
+the dict in one line with :func:`helpers.page.glue_all`). Measures are kept apart, never spliced:
 
-* **National** central vs local revenue and expenditure, 1978-2014 (NBS 中央和地方财政收入/支出及比重,
-  table ``national_nbs``, 亿元 and %). :func:`fiscal_shares` recomputes the shares from the
-  levels (so 2012-2014, where the published share column is empty, are covered) and keeps the
-  published share beside it as a check. :func:`break_1994` gives the before/after figures.
-* **Provincial** local general public budget expenditure (地方一般公共预算支出, 亿元, 2005-2024)
-  per head and per unit of GRP, set against each province's net outflow of goods and services
-  where years overlap (:func:`spending_vs_balance`). There is **no provincial transfer data and
-  no provincial revenue panel** in ``data/``: spending cannot be split into what a province
-  raised and what the centre sent. :data:`WOULD_SETTLE` names the official tables that would.
+* **National** central vs local budget revenue and expenditure, 1978-2014 (NBS, ``national_nbs``,
+  亿元): :func:`fiscal_shares`, :func:`break_1994`.
+* **Central transfers by province**, 2014-2024, four measures (:data:`TRANSFER_MEASURES`): the
+  Ministry of Finance's final accounts 2019-2024, its 2018 budget and 2017 outturn, and the
+  provinces' own final-accounts summaries 2014-2016 (中央补助收入, a different account of the
+  same flows). :func:`transfers_panel` gives each per head, as % of GRP and as % of local spending.
+* **Long provincial series** across 1994: Qinghai (yearbook table 9-1, 万元) and Inner Mongolia
+  (table 8-3, 万元): :func:`qinghai_1994`, :func:`inner_mongolia_1994`, :func:`long_series`.
+* **Balances** of the paper's three interior provinces (:data:`FOCUS`) in the three measures of
+  :data:`BALANCE_NAMES`, each kept in its own column: :func:`focus_balances`.
 
 >>> from helpers import fiscal_context as fc
->>> fc.break_1994()["central_revenue_share_1994"]     # 55.7 (%)
+>>> fc.break_1994()["central_revenue_share_1994"]                 # 55.7 (%)
+>>> fc.transfers_panel().query("province == 'Qinghai' and year == 2023")
+>>> fc.qinghai_1994()["central_part_1994_10k_cny"]                # 81,825 万元
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import altair as alt
 import pandas as pd
 
-from . import data, provinces, schema
+from . import charts, customs, data, decomposition, provinces, units
 
-#: The official tables that would settle what these data cannot (transfers, revenue).
-WOULD_SETTLE = [
-    ("Ministry of Finance, 中央对地方转移支付 (central transfers to localities, by province; "
-     "also 《地方财政统计资料》 and the annual 中央对地方税收返还和转移支付决算表)",
-     "how much of each province's spending the centre financed"),
-    ("NBS database 分省年度数据 → 财政 → 地方财政一般预算收入 (local general budget revenue, 亿元, "
-     "from 1993/1995; CSY table 分地区一般公共预算收入)",
-     "each province's own revenue, so expenditure minus revenue bounds transfers plus borrowing"),
-    ("NBS database 分省年度数据 → 财政 → 地方财政一般预算支出 (1993-2004, before this book's panel starts)",
-     "provincial spending in the first decade after the 1994 reform"),
-]
+#: The paper's interior hubs (Fischer names the cities) and the provinces whose data stand for them.
+FOCUS = {"Sichuan": "Chengdu", "Gansu": "Lanzhou", "Qinghai": "Xining"}
 
-#: Preference order for the provincial expenditure source (official compilations first).
+#: The three balances (issue 12), exactly these names; none is ever mixed into another's series.
+#: (``helpers.balances.BALANCES`` is the canonical place once merged; these strings match it.)
+BALANCE_NAMES = {"customs": "customs goods balance",
+                 "foreign": "foreign balance of goods and services",
+                 "net_outflow": "net outflow of goods and services"}
+
+#: Denominators, each ONE named vintage.
+POPULATION_SOURCE = "nbs_fsnd_population_2021"   # NBS year-end population, post-7th-census, 2000-2020
+GRP_SOURCE = "nbs_fsnd_grp_2025"                 # NBS GRP, 2025 vintage (after the 5th economic census)
+#: Population year used for a fixed-denominator per-head figure in years after the population series ends.
+FIXED_POPULATION_YEAR = 2020
+
+#: Central transfers by province: measure -> (series, source_id prefix, years, label). Separate measures.
+TRANSFER_MEASURES = {
+    "provinces_final_accounts": ("central_subsidy_revenue", "provincial_final_accounts_", (2014, 2016),
+                                 "provinces' own final accounts (中央补助收入)"),
+    "mof_outturn": ("central_transfers_outturn", "mof_transfers_budget_2018", (2017, 2017),
+                    "MOF tax rebates and transfers, outturn (执行数)"),
+    "mof_budget": ("central_transfers_budget", "mof_transfers_budget_2018", (2018, 2018),
+                   "MOF tax rebates and transfers, budget (预算数)"),
+    "mof_final": ("central_transfers", "mof_transfers_final_", (2019, 2024),
+                  "MOF transfers, final accounts (决算数)"),
+}
+
+#: Preference order for the provincial expenditure source (the yearbook tables first).
 EXPENDITURE_SOURCES = ["techme_csy_t7_6", "nbs_csy2021_t7_6", "nbs_csy2022_t7_6", "nbs_csy2024_t7_6",
                        "renjiyi163_local_budget_expenditure"]
 
-SOURCE_NOTE_NATIONAL = "Source: NBS database (hgnd), 中央和地方财政收入及比重 / 支出及比重, 1978-2014."
-SOURCE_NOTE_PROVINCIAL = ("Source: China Statistical Yearbook table 7-6 (via techme) and RenJiyi163 compilation "
-                          "(local general public budget expenditure); NBS GRP and population; "
-                          "net outflow from NBS/provincial expenditure-approach GRP tables.")
+QINGHAI_SERIES = {"local_budget_revenue": "local budget revenue",
+                  "budget_revenue_central_part": "revenue collected for the centre (中央级)",
+                  "central_subsidy_and_other_revenue": "central subsidies and other revenue",
+                  "local_budget_expenditure": "local budget expenditure"}
+INNER_MONGOLIA_SERIES = {"local_budget_revenue": "local budget revenue",
+                         "fiscal_total_revenue": "all revenue collected in the region (地方财政总收入)"}
+LONG_YEARS = (1985, 2011)
 
 
 # ----------------------------------------------------------------------------- national
-
+@data.cached_on_data
 def fiscal_shares(data_dir: Path | None = None) -> pd.DataFrame:
-    """Central vs local revenue and expenditure (亿元) and central shares (%), 1978-2014.
+    """Central vs local revenue and expenditure (亿元) and shares (%), 1978-2014, one row per year.
 
-    Columns: year, central_revenue, local_revenue, central_revenue_share (computed from levels),
-    central_revenue_share_published, central_expenditure, local_expenditure,
-    central_expenditure_share, central_expenditure_share_published.
+    Shares are recomputed from the levels (the published share column stops in 2011) and the
+    published ones kept beside them: ``central_{revenue,expenditure}_share`` and ``..._published``,
+    ``local_expenditure_share`` and ``local_balance`` (local revenue minus local expenditure, 亿元:
+    positive = local governments collected more than they spent).
     """
-    want = ["central_revenue", "local_revenue", "central_expenditure", "local_expenditure",
-            "central_revenue_share_pct", "central_expenditure_share_pct"]
-    frames = []
-    for s in want:
-        try:
-            frames.append(data.series(s, geo="000000", data_dir=data_dir))
-        except data.UnknownTableError:
-            pass
-    if not frames:
-        raise LookupError("data/ has no national central/local fiscal series (table national_nbs)")
-    df = pd.concat(frames)
-    wide = df.pivot_table(index="year", columns="series", values="value", aggfunc="first").reset_index()
-    wide.columns.name = None
-    out = pd.DataFrame({"year": wide["year"].astype(int)})
+    df = pd.concat([data.series(s, level="national", data_dir=data_dir) for s in (
+        "central_revenue", "local_revenue", "central_expenditure", "local_expenditure",
+        "central_revenue_share_pct", "central_expenditure_share_pct")])
+    w = df.pivot_table(index="year", columns="series", values="value", aggfunc="first")
+    out = pd.DataFrame({"year": w.index.astype(int)})
     for kind in ("revenue", "expenditure"):
-        c, l = wide.get(f"central_{kind}"), wide.get(f"local_{kind}")
-        out[f"central_{kind}"] = c
-        out[f"local_{kind}"] = l
-        out[f"central_{kind}_share"] = c / (c + l) * 100
-        out[f"central_{kind}_share_published"] = wide.get(f"central_{kind}_share_pct")
+        c, loc = w[f"central_{kind}"].values, w[f"local_{kind}"].values
+        out[f"central_{kind}"], out[f"local_{kind}"] = c, loc
+        out[f"central_{kind}_share"] = c / (c + loc) * 100
+        out[f"central_{kind}_share_published"] = w[f"central_{kind}_share_pct"].values
+    out["local_expenditure_share"] = 100 - out["central_expenditure_share"]
+    out["local_balance"] = out["local_revenue"] - out["local_expenditure"]
     return out
 
 
-def break_1994(data_dir: Path | None = None) -> dict:
-    """The tax-sharing reform in numbers: central shares in 1993 and 1994, and after.
+def _years_text(years) -> str:
+    return ", ".join(str(int(y)) for y in years)
 
-    Keys: central_revenue_share_1993/1994 (%), jump_pp, min/mean central revenue share
-    1994-2014, central_expenditure_share_1993/1994, local_expenditure_share_1994,
-    mean_local_expenditure_share_1994_2014, vertical_gap_1994 (local expenditure minus local
-    revenue, 亿元: what transfers, rebates and other means had to cover), last_year.
+
+def break_1994(data_dir: Path | None = None) -> dict:
+    """The tax-sharing reform in numbers (national, 亿元 and %).
+
+    Keys: ``central_revenue_share_1993/1994``, ``jump_pp``, ``min_central_revenue_share_after``
+    (1994 on), ``central_expenditure_share_1993/1994``, ``local_expenditure_share_1993/1994/last``,
+    ``local_expenditure_share_min_after`` / ``_max_after`` with their years, ``about_70_years``
+    (years whose local spending share rounds to 70 %, as text), ``local_surplus_1993`` (local
+    revenue minus expenditure, positive: a surplus), ``local_deficit_1994`` and
+    ``local_deficit_last`` (expenditure minus revenue, positive: a deficit),
+    ``local_deficit_last_pct_local_exp``, ``first_year``, ``last_year``, ``published_share_last_year``,
+    ``share_check_max_diff`` (recomputed vs published shares, percentage points).
     """
     f = fiscal_shares(data_dir).set_index("year")
     after = f.loc[1994:]
+    les = f["local_expenditure_share"]
+    pub = f.dropna(subset=["central_revenue_share_published"])
+    last = int(f.index.max())
     return {
+        "first_year": int(f.index.min()), "last_year": last,
+        "published_share_last_year": int(pub.index.max()),
+        "share_check_max_diff": float(max(
+            (pub["central_revenue_share"] - pub["central_revenue_share_published"]).abs().max(),
+            (pub["central_expenditure_share"] - pub["central_expenditure_share_published"]).abs().max())),
         "central_revenue_share_1993": float(f.loc[1993, "central_revenue_share"]),
         "central_revenue_share_1994": float(f.loc[1994, "central_revenue_share"]),
         "jump_pp": float(f.loc[1994, "central_revenue_share"] - f.loc[1993, "central_revenue_share"]),
         "min_central_revenue_share_after": float(after["central_revenue_share"].min()),
-        "mean_central_revenue_share_after": float(after["central_revenue_share"].mean()),
+        "min_central_revenue_share_after_year": int(after["central_revenue_share"].idxmin()),
         "central_expenditure_share_1993": float(f.loc[1993, "central_expenditure_share"]),
         "central_expenditure_share_1994": float(f.loc[1994, "central_expenditure_share"]),
-        "local_expenditure_share_1994": float(100 - f.loc[1994, "central_expenditure_share"]),
-        "mean_local_expenditure_share_after": float(100 - after["central_expenditure_share"].mean()),
-        "vertical_gap_1993": float(f.loc[1993, "local_expenditure"] - f.loc[1993, "local_revenue"]),
-        "vertical_gap_1994": float(f.loc[1994, "local_expenditure"] - f.loc[1994, "local_revenue"]),
-        "vertical_gap_last": float(f["local_expenditure"].iloc[-1] - f["local_revenue"].iloc[-1]),
-        "vertical_gap_last_pct_local_exp": float((f["local_expenditure"].iloc[-1] - f["local_revenue"].iloc[-1])
-                                                  / f["local_expenditure"].iloc[-1] * 100),
-        "last_year": int(f.index.max()),
+        "central_expenditure_share_last": float(f.loc[last, "central_expenditure_share"]),
+        "local_expenditure_share_1993": float(les.loc[1993]),
+        "local_expenditure_share_1994": float(les.loc[1994]),
+        "local_expenditure_share_last": float(les.loc[last]),
+        "local_expenditure_share_min_after": float(les.loc[1994:].min()),
+        "local_expenditure_share_min_after_year": int(les.loc[1994:].idxmin()),
+        "local_expenditure_share_max_after": float(les.loc[1994:].max()),
+        "local_expenditure_share_max_after_year": int(les.loc[1994:].idxmax()),
+        "about_70_years": _years_text(les[les.round() == 70].index),
+        "local_surplus_1993": float(f.loc[1993, "local_balance"]),
+        "local_deficit_1994": float(-f.loc[1994, "local_balance"]),
+        "local_deficit_last": float(-f.loc[last, "local_balance"]),
+        "local_deficit_last_pct_local_exp": float(-f.loc[last, "local_balance"] / f.loc[last, "local_expenditure"] * 100),
     }
 
 
 def shares_long(data_dir: Path | None = None) -> pd.DataFrame:
-    """Long format for a chart: year, measure ('Central share of revenue' ...), share_pct."""
+    """Long format for a chart: ``year, measure, share_pct`` (central share of revenue / of expenditure)."""
     f = fiscal_shares(data_dir)
-    return pd.concat([
-        pd.DataFrame({"year": f["year"], "measure": "Central share of revenue", "share_pct": f["central_revenue_share"]}),
-        pd.DataFrame({"year": f["year"], "measure": "Central share of expenditure",
-                      "share_pct": f["central_expenditure_share"]}),
-    ], ignore_index=True).dropna()
+    names = {"central_revenue_share": "Central share of revenue",
+             "central_expenditure_share": "Central share of expenditure"}
+    out = f.melt(id_vars="year", value_vars=list(names), var_name="measure", value_name="share_pct")
+    return out.assign(measure=out["measure"].map(names)).dropna()
 
 
-# ----------------------------------------------------------------------------- provincial
-
-def _pick_source(df: pd.DataFrame, order: list[str]) -> pd.DataFrame:
-    """One value per province-year: the first source in ``order`` (others after, alphabetically)."""
-    rank = {s: i for i, s in enumerate(order)}
-    df = df.assign(_r=df["source_id"].map(lambda s: rank.get(s, len(order))))
-    df = df.sort_values(["geo_code", "year", "_r", "source_id"])
-    return df.drop_duplicates(["geo_code", "year"]).drop(columns="_r")
-
-
-def _official(df: pd.DataFrame, data_dir: Path | None) -> pd.DataFrame:
-    """Drop rows from sources the manifest marks secondary."""
-    try:
-        src = data.sources(data_dir)
-        secondary = set(src.loc[src["secondary"].astype(bool), "source_id"])
-    except Exception:  # noqa: BLE001 - manifest without the column
-        secondary = set()
-    return df[~df["source_id"].isin(secondary)]
+def shares_chart(data_dir: Path | None = None):
+    """Line chart of :func:`shares_long` (central shares of revenue and expenditure, %)."""
+    b = break_1994(data_dir)
+    return charts.line_chart(
+        shares_long(data_dir), "year", "share_pct", color="measure", points=False,
+        title=f"Central government share of budget revenue and expenditure, {b['first_year']}-{b['last_year']}",
+        source="NBS database, 中央和地方财政收入及比重 / 支出及比重", y_title="Central share", y_unit="% of the total",
+        x_title="Year",
+        alt=(f"Two lines, {b['first_year']}-{b['last_year']}. The central share of revenue jumps from "
+             f"{b['central_revenue_share_1993']:.1f}% in 1993 to {b['central_revenue_share_1994']:.1f}% in 1994 and "
+             f"never falls below {b['min_central_revenue_share_after']:.1f}%; the central share of expenditure "
+             f"barely moves in 1994 and then declines to {b['central_expenditure_share_last']:.1f}%."))
 
 
+# ----------------------------------------------------------------------------- denominators
+def _provincial(name: str, data_dir: Path | None, source_id: str | None = None) -> pd.DataFrame:
+    """Official provincial rows of one series, value in 亿元 (yuan units converted via helpers.units)."""
+    df = data.series(name, level="provincial", official_only=True, source_id=source_id, data_dir=data_dir)
+    return units.frame_to_cny_100m(df, data_dir) if len(df) else df
+
+
+def population(data_dir: Path | None = None) -> pd.DataFrame:
+    """Year-end population (万人), ``geo_code, year, population_10k``, vintage :data:`POPULATION_SOURCE` only."""
+    p = data.series("population_year_end", level="provincial", source_id=POPULATION_SOURCE, data_dir=data_dir)
+    return p[["geo_code", "year", "value"]].rename(columns={"value": "population_10k"})
+
+
+def grp(data_dir: Path | None = None) -> pd.DataFrame:
+    """GRP (亿元), ``geo_code, year, grp_100m_cny``, vintage :data:`GRP_SOURCE` only."""
+    g = _provincial("grp", data_dir, GRP_SOURCE)
+    return g[["geo_code", "year", "value"]].rename(columns={"value": "grp_100m_cny"})
+
+
+def denominators(data_dir: Path | None = None) -> dict:
+    """Which vintages the ratios use: ``population_vintage``, ``population_last_year``, ``grp_vintage``."""
+    src = data.sources(data_dir).set_index("source_id")["vintage"]
+    return {"population_vintage": src[POPULATION_SOURCE], "grp_vintage": src[GRP_SOURCE],
+            "population_last_year": int(population(data_dir)["year"].max()),
+            "fixed_population_year": FIXED_POPULATION_YEAR}
+
+
+@data.cached_on_data
 def provincial_expenditure(data_dir: Path | None = None) -> pd.DataFrame:
     """Local general public budget expenditure (亿元), one official value per province-year.
 
-    Reader-added NBS exports of 地方财政一般预算支出 join automatically (series
-    ``local_budget_expenditure``); where sources overlap the yearbook-based values win.
+    Sources in :data:`EXPENDITURE_SOURCES` order (others after, alphabetically); Qinghai's yearbook
+    (万元) is converted to 亿元. Columns: ``geo_code, year, expenditure_100m_cny, expenditure_source``.
     """
-    df = data.series("local_budget_expenditure", data_dir=data_dir)
-    df = _official(df[df["geo_code"] != provinces.NATIONAL_CODE], data_dir)
-    df = df[df["unit"].isin(list(schema.TO_CNY))].copy()
-    df["value"] = df["value"] * df["unit"].map(schema.TO_CNY) / 1e8             # -> 亿元
-    df = _pick_source(df, EXPENDITURE_SOURCES)
+    df = _provincial("local_budget_expenditure", data_dir)
+    rank = {s: i for i, s in enumerate(EXPENDITURE_SOURCES)}
+    df = df.assign(_r=df["source_id"].map(lambda s: rank.get(s, len(rank))))
+    df = df.sort_values(["geo_code", "year", "_r", "source_id"]).drop_duplicates(["geo_code", "year"])
     return df[["geo_code", "year", "value", "source_id"]].rename(
         columns={"value": "expenditure_100m_cny", "source_id": "expenditure_source"}).reset_index(drop=True)
 
 
-def _latest_per_province_year(series: str, data_dir: Path | None) -> pd.DataFrame:
-    try:
-        df = data.series(series, data_dir=data_dir)
-    except data.UnknownTableError:
-        return pd.DataFrame(columns=["geo_code", "year", "value", "source_id", "vintage"])
-    df = _official(df[df["geo_code"] != provinces.NATIONAL_CODE], data_dir)
-    # prefer the latest vintage of GRP/population: sources whose id says "latest"/"nbs" first
-    df = df.assign(_r=(~df["source_id"].str.contains("latest|nbs", case=False)).astype(int))
-    df = df.sort_values(["geo_code", "year", "_r", "vintage"], ascending=[True, True, True, False])
-    return df.drop_duplicates(["geo_code", "year"]).drop(columns="_r")
-
-
 def expenditure_intensity(data_dir: Path | None = None) -> pd.DataFrame:
-    """Budget expenditure per head (元 per person) and as % of GRP, by province-year.
+    """Budget expenditure per head (元, same-year population) and as % of GRP (:data:`GRP_SOURCE`).
 
-    Columns: geo_code, year, expenditure_100m_cny, population_10k, grp_100m_cny,
-    exp_per_head_yuan, exp_pct_grp. A missing GRP or population leaves the ratio empty.
+    Columns: ``geo_code, year, expenditure_100m_cny, expenditure_source, population_10k,
+    grp_100m_cny, exp_per_head_yuan, exp_pct_grp``; a missing denominator leaves the ratio empty.
     """
-    e = provincial_expenditure(data_dir)
-    pop = _latest_per_province_year("population_year_end", data_dir)
-    pop = pop[pop["unit"] == "万人"] if "unit" in pop else pop
-    grp = _latest_per_province_year("grp", data_dir)
-    out = e.merge(pop[["geo_code", "year", "value"]].rename(columns={"value": "population_10k"}),
-                  on=["geo_code", "year"], how="left")
-    out = out.merge(grp[["geo_code", "year", "value"]].rename(columns={"value": "grp_100m_cny"}),
-                    on=["geo_code", "year"], how="left")
-    out["exp_per_head_yuan"] = out["expenditure_100m_cny"] * 1e8 / (out["population_10k"] * 1e4)
+    out = provincial_expenditure(data_dir).merge(population(data_dir), on=["geo_code", "year"], how="left")
+    out = out.merge(grp(data_dir), on=["geo_code", "year"], how="left")
+    out["exp_per_head_yuan"] = units.yuan_per_head(out["expenditure_100m_cny"], out["population_10k"])
     out["exp_pct_grp"] = out["expenditure_100m_cny"] / out["grp_100m_cny"] * 100
     return out
 
 
-def net_outflow_panel(data_dir: Path | None = None) -> pd.DataFrame:
-    """Net outflow of goods and services as % of GRP, one value per province-year.
+# ----------------------------------------------------------------------------- transfers
+@data.cached_on_data
+def transfers_panel(data_dir: Path | None = None) -> pd.DataFrame:
+    """Central transfers by province-year, 2014-2024, one measure per year (:data:`TRANSFER_MEASURES`).
 
-    Uses ``helpers.decomposition.preferred_balance_panel`` when that module exists (its
-    source ranking), else divides ``net_outflow_goods_services`` by ``grp_expenditure``
-    (same table, same year). Columns: geo_code, year, net_outflow_pct_grp, balance_source.
+    Columns: ``geo_code, province, region, year, measure, label, transfers_100m_cny`` (亿元),
+    ``source_id, vintage``; ``per_head_yuan`` (same-year population, :data:`POPULATION_SOURCE`:
+    to 2020), ``per_head_fixed_pop_yuan`` (every year divided by the :data:`FIXED_POPULATION_YEAR`
+    population: a fixed denominator, not a population estimate), ``pct_grp`` (GRP of
+    :data:`GRP_SOURCE`) and ``pct_expenditure`` (local budget expenditure of the same year: for the
+    provinces' own final accounts the same tables' expenditure, else :func:`provincial_expenditure`).
     """
-    try:
-        from . import decomposition  # written by another engineer
-        p = decomposition.balance_panel(data_dir=data_dir)
-        if "secondary" in p.columns:   # secondary mirrors are for cross-checks only
-            p = p[~p["secondary"].fillna(False).astype(bool)]
-        p = decomposition.preferred_balance_panel(p, data_dir=data_dir)
-        col = next(c for c in ("net_outflow_pct_grp", "pct_grp", "balance_pct_grp") if c in p.columns)
-        srccol = next((c for c in ("source_id", "source", "balance_source") if c in p.columns), None)
-        out = p[["geo_code", "year", col]].rename(columns={col: "net_outflow_pct_grp"})
-        out["balance_source"] = p[srccol].values if srccol else "decomposition"
-        return out.reset_index(drop=True)
-    except (ImportError, AttributeError, StopIteration, TypeError):
-        pass
-    try:
-        no = data.series("net_outflow_goods_services", data_dir=data_dir)
-        ge = data.series("grp_expenditure", data_dir=data_dir)
-    except data.UnknownTableError:
-        return pd.DataFrame(columns=["geo_code", "year", "net_outflow_pct_grp", "balance_source"])
-    no = _official(no[no["geo_code"] != provinces.NATIONAL_CODE], data_dir)
-    key = ["geo_code", "year", "source_id", "vintage"]
-    m = no[key + ["value"]].merge(ge[key + ["value"]], on=key, suffixes=("_no", "_grp"))
-    m["net_outflow_pct_grp"] = m["value_no"] / m["value_grp"] * 100
-    m = m.sort_values(["geo_code", "year", "source_id"]).drop_duplicates(["geo_code", "year"])
-    return m[["geo_code", "year", "net_outflow_pct_grp", "source_id"]].rename(
-        columns={"source_id": "balance_source"}).reset_index(drop=True)
+    frames = []
+    for key, (series, src, (y0, y1), label) in TRANSFER_MEASURES.items():
+        d = data.series(series, level="provincial", official_only=True, data_dir=data_dir)
+        d = d[d["source_id"].str.startswith(src) & d["year"].between(y0, y1)]
+        frames.append(units.frame_to_cny_100m(d, data_dir).assign(measure=key, label=label))
+    t = pd.concat(frames, ignore_index=True).rename(columns={"value": "transfers_100m_cny"})
+    t = t[["geo_code", "year", "measure", "label", "transfers_100m_cny", "source_id", "vintage"]]
+    pop = population(data_dir)
+    t = t.merge(pop, on=["geo_code", "year"], how="left")
+    fixed = pop[pop["year"] == FIXED_POPULATION_YEAR].set_index("geo_code")["population_10k"]
+    t["per_head_yuan"] = units.yuan_per_head(t["transfers_100m_cny"], t["population_10k"])
+    t["per_head_fixed_pop_yuan"] = units.yuan_per_head(t["transfers_100m_cny"], t["geo_code"].map(fixed))
+    t = t.merge(grp(data_dir), on=["geo_code", "year"], how="left")
+    t["pct_grp"] = t["transfers_100m_cny"] / t["grp_100m_cny"] * 100
+    own = _provincial("local_budget_expenditure", data_dir)
+    own = own[own["source_id"].str.startswith("provincial_final_accounts_")][["geo_code", "year", "value", "source_id"]]
+    exp = pd.concat([own, provincial_expenditure(data_dir).rename(
+        columns={"expenditure_100m_cny": "value", "expenditure_source": "source_id"})])
+    exp = exp.rename(columns={"value": "expenditure_100m_cny", "source_id": "expenditure_source"})
+    fa = t["measure"] == "provinces_final_accounts"
+    t = pd.concat([
+        t[fa].merge(exp[exp["expenditure_source"].str.startswith("provincial_final_accounts_")],
+                    on=["geo_code", "year"], how="left"),
+        t[~fa].merge(exp[~exp["expenditure_source"].str.startswith("provincial_final_accounts_")]
+                     .drop_duplicates(["geo_code", "year"]), on=["geo_code", "year"], how="left")])
+    t["pct_expenditure"] = t["transfers_100m_cny"] / t["expenditure_100m_cny"] * 100
+    t = provinces.label_columns(t).rename(columns={"name_en": "province"})
+    cols = ["geo_code", "province", "region", "year", "measure", "label", "transfers_100m_cny", "source_id",
+            "vintage", "population_10k", "per_head_yuan", "per_head_fixed_pop_yuan", "grp_100m_cny", "pct_grp",
+            "expenditure_100m_cny", "expenditure_source", "pct_expenditure"]
+    return t[cols].sort_values(["year", "geo_code"]).reset_index(drop=True)
+
+
+def transfers_overview(data_dir: Path | None = None) -> dict:
+    """Coverage and headline figures of :func:`transfers_panel` (keys named for gluing).
+
+    ``first_year``, ``last_year``, ``final_first_year`` (first MOF final-accounts year), years
+    of each measure (``years_<measure>``), ``n_provinces``; for the last year the median province's
+    transfers % GRP and % spending; ``top_pct_grp_name/value``; denominators (:func:`denominators`).
+    """
+    t = transfers_panel(data_dir)
+    last = int(t["year"].max())
+    d = t[t["year"] == last]
+    top = d.loc[d["pct_grp"].idxmax()]
+    out = {"first_year": int(t["year"].min()), "last_year": last, "n_provinces": int(d["geo_code"].nunique()),
+           "final_first_year": int(t.loc[t["measure"] == "mof_final", "year"].min()),
+           "median_pct_grp_last": float(d["pct_grp"].median()),
+           "median_pct_expenditure_last": float(d["pct_expenditure"].median()),
+           "top_pct_grp_name": top["province"], "top_pct_grp_value": float(top["pct_grp"])}
+    for key in TRANSFER_MEASURES:
+        ys = sorted(t.loc[t["measure"] == key, "year"].unique())
+        out[f"years_{key}"] = f"{ys[0]}-{ys[-1]}" if len(ys) > 1 else str(ys[0])
+    return out | denominators(data_dir)
+
+
+def summaries_vs_mof_2015(data_dir: Path | None = None) -> dict:
+    """The provinces' own 中央补助收入 (2015, 31-province sum) against the MOF's reported 2015 total.
+
+    The MOF figure is not a series in ``data/``: it is the one the build recorded in the manifest's
+    description of ``central_subsidy_revenue`` (from PROVENANCE: the MOF by-region final accounts of
+    tax rebates and transfers as reported in the press). The 31-province sum is computed here and
+    must equal the sum printed in that same description, else a :class:`ValueError`.
+    """
+    cs = data.series("central_subsidy_revenue", level="provincial", source_id="provincial_final_accounts_2015",
+                     data_dir=data_dir)
+    total = float(cs["value"].sum())
+    desc = data.series_catalogue(data_dir).query("series == 'central_subsidy_revenue'")["description"].iloc[0]
+    m = re.search(r"sum 2015 ([\d,.]+) vs the MOF final-accounts ([\d,.]+) 亿元", desc)
+    if not m:
+        raise ValueError("data/datapackage.json: description of central_subsidy_revenue no longer states "
+                         "the 2015 sums ('sum 2015 ... vs the MOF final-accounts ... 亿元')")
+    printed, mof = (float(x.replace(",", "")) for x in m.groups())
+    if abs(printed - total) > 0.05:
+        raise ValueError(f"31-province sum of central_subsidy_revenue 2015 is {total:.2f}, the manifest says {printed}")
+    return {"provinces_sum_2015": total, "mof_total_2015": mof, "gap_2015": total - mof,
+            "gap_2015_pct": (total / mof - 1) * 100}
+
+
+# ----------------------------------------------------------------------------- balances
+def focus_balances(data_dir: Path | None = None) -> pd.DataFrame:
+    """The three balances for :data:`FOCUS` provinces, one column per balance, never combined.
+
+    One row per province-year 2014-2021 where any is present. Columns: ``province, city, year``,
+    ``customs_goods_balance_pct_grp`` (secondary customs panel; GRP of vintage ``latest``, official
+    average rate), ``foreign_balance_pct_va`` and ``net_outflow_io_pct_va`` (IO 2017, % of IO value
+    added), ``net_outflow_exp_pct_grp`` (expenditure approach, where a yearbook table has it: Qinghai).
+    """
+    names = list(FOCUS)
+    codes = [provinces.code_of(n) for n in names]
+    c = customs.goods_balance(grp="latest", data_dir=data_dir)
+    c = c[c["geo_code"].isin(codes) & c["year"].between(2014, 2021)][["geo_code", "year", "balance_pct_grp"]]
+    c = c.rename(columns={"balance_pct_grp": "customs_goods_balance_pct_grp"})
+    io = decomposition.io_split(2017, data_dir)
+    io = io[io["geo_code"].isin(codes)][["geo_code", "year", "foreign_net_pct_va", "total_net_pct_va"]]
+    io = io.rename(columns={"foreign_net_pct_va": "foreign_balance_pct_va", "total_net_pct_va": "net_outflow_io_pct_va"})
+    ex = decomposition.preferred_balance_panel(data_dir=data_dir)
+    ex = ex[ex["geo_code"].isin(codes) & ex["year"].between(2014, 2021) & ~ex["secondary"].astype(bool)]
+    ex = ex[["geo_code", "year", "pct_grp"]].rename(columns={"pct_grp": "net_outflow_exp_pct_grp"})
+    out = c.merge(io, on=["geo_code", "year"], how="outer").merge(ex, on=["geo_code", "year"], how="outer")
+    out.insert(0, "province", out["geo_code"].map(provinces.name_en))
+    out.insert(1, "city", out["province"].map(FOCUS))
+    return out.sort_values(["province", "year"]).reset_index(drop=True)
+
+
+def focus_figures(year: int = 2023, data_dir: Path | None = None) -> dict:
+    """Named figures for Sichuan, Gansu and Qinghai (keys prefixed ``sichuan_``, ``gansu_``, ``qinghai_``).
+
+    From :func:`transfers_panel`: transfers in ``year`` (亿元), per head of the
+    :data:`FIXED_POPULATION_YEAR` population and its rank among 31, % GRP, % spending; per head in
+    2020 (same-year population); 2015 (provinces' own accounts) % spending. From
+    :func:`focus_balances`: customs goods balance % GRP in 2017 and ``customs_last_year``, IO 2017
+    foreign balance and net outflow (% of IO value added).
+    """
+    t = transfers_panel(data_dir)
+    b = focus_balances(data_dir).set_index(["province", "year"])
+    ty = t[t["year"] == year].set_index("province")
+    t20 = t[t["year"] == 2020].set_index("province")
+    t15 = t[t["year"] == 2015].set_index("province")
+    rank = ty["per_head_fixed_pop_yuan"].rank(ascending=False).astype(int)
+    last_c = int(b["customs_goods_balance_pct_grp"].dropna().index.get_level_values("year").max())
+    out = {"year": year, "customs_last_year": last_c}
+    for p in FOCUS:
+        k = p.lower()
+        out |= {f"{k}_transfers": float(ty.loc[p, "transfers_100m_cny"]),
+                f"{k}_per_head_fixed": float(ty.loc[p, "per_head_fixed_pop_yuan"]),
+                f"{k}_rank_per_head": int(rank[p]),
+                f"{k}_pct_grp": float(ty.loc[p, "pct_grp"]),
+                f"{k}_pct_expenditure": float(ty.loc[p, "pct_expenditure"]),
+                f"{k}_per_head_2020": float(t20.loc[p, "per_head_yuan"]),
+                f"{k}_pct_expenditure_2015": float(t15.loc[p, "pct_expenditure"]),
+                f"{k}_customs_2017": float(b.loc[(p, 2017), "customs_goods_balance_pct_grp"]),
+                f"{k}_customs_last": float(b.loc[(p, last_c), "customs_goods_balance_pct_grp"]),
+                f"{k}_foreign_io_2017": float(b.loc[(p, 2017), "foreign_balance_pct_va"]),
+                f"{k}_net_outflow_io_2017": float(b.loc[(p, 2017), "net_outflow_io_pct_va"])}
+    return out
+
+
+def qinghai_2017_split(data_dir: Path | None = None) -> dict:
+    """Qinghai 2017, the two net outflow figures and the final demand behind them (% of GRP / IO value added).
+
+    ``yb_*`` from the Qinghai yearbook's expenditure-approach table (% of GRP), ``io_*`` from the 2017
+    IO table (% of its value added): ``consumption``, ``capital_formation``, ``net_outflow``, and the
+    differences ``diff_*`` (yearbook minus IO, percentage points).
+    """
+    q = decomposition.qinghai_series(data_dir)
+    q = q[(q["year"] == 2017) & ~q["secondary"].astype(bool)].iloc[0]
+    io = decomposition.io_split(2017, data_dir).set_index("province").loc["Qinghai"]
+    code = provinces.code_of("Qinghai")
+    lv = {}
+    for s in ("io_final_consumption", "io_gross_capital_formation"):
+        d = data.series(s, geo=code, source_id=io["source_id"], data_dir=data_dir)
+        lv[s] = float(d.loc[d["year"] == 2017, "value"].iloc[0] / io["value_added"] * 100)
+    out = {"yb_consumption": float(q["consumption_pct_grp"]), "yb_capital_formation": float(q["gcf_pct_grp"]),
+           "yb_net_outflow": float(q["pct_grp"]), "io_consumption": lv["io_final_consumption"],
+           "io_capital_formation": lv["io_gross_capital_formation"], "io_net_outflow": float(io["total_net_pct_va"])}
+    for k in ("consumption", "capital_formation", "net_outflow"):
+        out[f"diff_{k}"] = out[f"yb_{k}"] - out[f"io_{k}"]
+    return out
+
+
+def rank_corr(x: pd.Series, y: pd.Series) -> float:
+    """Spearman rank correlation over the pairs where both are present (NaN with fewer than 3)."""
+    ok = x.notna() & y.notna()
+    return float(x[ok].rank().corr(y[ok].rank())) if ok.sum() >= 3 else float("nan")
+
+
+_rank_corr = rank_corr   # the name helpers.ledger (C8) calls today
+
+
+def transfers_vs_balances(data_dir: Path | None = None) -> dict:
+    """2017 across provinces: MOF transfers outturn per head (2017 population) against each balance separately.
+
+    Keys: ``corr_net_outflow`` (rank correlation with the IO net outflow of goods and services, % of
+    value added) and ``corr_foreign`` (with the IO foreign balance of goods and services), over
+    ``n_io`` provinces; ``corr_customs`` (with the customs goods balance % GRP, 2017) over
+    ``n_customs`` provinces (the secondary panel lacks some 2017 cells). Negative: provinces receiving
+    more per head ran deeper deficits on that balance.
+    """
+    t = transfers_panel(data_dir)
+    t = t[t["year"] == 2017][["geo_code", "per_head_yuan"]]
+    io = t.merge(decomposition.io_split(2017, data_dir)[["geo_code", "foreign_net_pct_va", "total_net_pct_va"]],
+                 on="geo_code").dropna()
+    c = customs.goods_balance(grp="latest", data_dir=data_dir)
+    c = t.merge(c[c["year"] == 2017][["geo_code", "balance_pct_grp"]], on="geo_code").dropna()
+    return {"n_io": int(len(io)), "n_customs": int(len(c)),
+            "corr_net_outflow": rank_corr(io["per_head_yuan"], io["total_net_pct_va"]),
+            "corr_foreign": rank_corr(io["per_head_yuan"], io["foreign_net_pct_va"]),
+            "corr_customs": rank_corr(c["per_head_yuan"], c["balance_pct_grp"])}
+
+
+# ----------------------------------------------------------------------------- 1994 in two provinces
+def long_series(province: str = "Qinghai", data_dir: Path | None = None) -> pd.DataFrame:
+    """The yearbook fiscal series of Qinghai or Inner Mongolia, :data:`LONG_YEARS`, in 亿元 and 万元.
+
+    Columns: ``year, series, measure`` (label), ``value_10k_cny`` (万元 as printed),
+    ``value_100m_cny`` (converted by :func:`helpers.units.frame_to_cny_100m`), ``source_id``. Qinghai's
+    two editions of table 9-1 (2017: to 2004; 2019: 1990 and 1995-2011) are equal on every shared cell
+    (:func:`qinghai_editions_check`); the 2017 edition is used to 2004 and the 2019 edition after.
+    """
+    names = QINGHAI_SERIES if province == "Qinghai" else INNER_MONGOLIA_SERIES
+    code = provinces.code_of(province)
+    frames = []
+    for s, label in names.items():
+        d = data.series(s, geo=code, official_only=True, data_dir=data_dir)
+        d = d[d["year"].between(*LONG_YEARS) & (d["unit"] == "万元")].assign(measure=label)
+        frames.append(d)
+    d = pd.concat(frames, ignore_index=True)
+    if province == "Qinghai":
+        d = d[(d["source_id"] == "qinghai_yb2017_t9_1") | (d["year"] > 2004)]
+    if d.duplicated(["series", "year"]).any():
+        raise ValueError(f"{province}: more than one value per series-year in {sorted(set(d['source_id']))}")
+    d["value_10k_cny"] = d["value"]
+    d["value_100m_cny"] = units.frame_to_cny_100m(d, data_dir)["value"]
+    return d[["year", "series", "measure", "value_10k_cny", "value_100m_cny", "source_id"]].sort_values(
+        ["series", "year"]).reset_index(drop=True)
+
+
+def qinghai_editions_check(data_dir: Path | None = None) -> dict:
+    """Qinghai table 9-1, 2017 vs 2019 edition: ``shared_cells`` and ``max_abs_diff`` (万元)."""
+    frames = [data.series(s, geo="Qinghai", data_dir=data_dir) for s in QINGHAI_SERIES]
+    d = pd.concat(frames)
+    w = d.pivot_table(index=["series", "year"], columns="source_id", values="value")
+    both = w[["qinghai_yb2017_t9_1", "qinghai_yb2019_t9_1"]].dropna()
+    return {"shared_cells": int(len(both)),
+            "max_abs_diff": float((both.iloc[:, 0] - both.iloc[:, 1]).abs().max())}
+
+
+def _level(d: pd.DataFrame, series: str, year: int, col: str = "value_10k_cny") -> float:
+    return float(d.loc[(d["series"] == series) & (d["year"] == year), col].iloc[0])
+
+
+def qinghai_1994(data_dir: Path | None = None) -> dict:
+    """Qinghai across the 1994 break (yearbook table 9-1), in 万元 as printed and 亿元.
+
+    Keys (``_10k_cny`` = 万元, ``_100m_cny`` = 亿元): ``local_revenue_1993/1994``,
+    ``central_part_1994`` (collected in Qinghai for the centre), ``subsidies_1993/1994`` (central
+    subsidies and other revenue), ``expenditure_1993/1994``; ``subsidies_rise`` (1994 minus 1993),
+    ``central_part_share_1994`` (% of all revenue collected in Qinghai), ``subsidies_pct_exp_1993/1994``
+    (% of expenditure); ``first_year``/``last_year`` of the series shown; the editions check.
+    """
+    d = long_series("Qinghai", data_dir)
+    out = {"first_year": int(d["year"].min()), "last_year": int(d["year"].max())}
+    keys = {"local_budget_revenue": "local_revenue", "central_subsidy_and_other_revenue": "subsidies",
+            "local_budget_expenditure": "expenditure"}
+    for s, k in keys.items():
+        for y in (1993, 1994):
+            out[f"{k}_{y}_10k_cny"] = _level(d, s, y)
+            out[f"{k}_{y}_100m_cny"] = _level(d, s, y, "value_100m_cny")
+    out["central_part_1994_10k_cny"] = _level(d, "budget_revenue_central_part", 1994)
+    out["central_part_1994_100m_cny"] = _level(d, "budget_revenue_central_part", 1994, "value_100m_cny")
+    out["subsidies_rise_10k_cny"] = out["subsidies_1994_10k_cny"] - out["subsidies_1993_10k_cny"]
+    out["central_part_share_1994"] = out["central_part_1994_10k_cny"] / (
+        out["central_part_1994_10k_cny"] + out["local_revenue_1994_10k_cny"]) * 100
+    for y in (1993, 1994):
+        out[f"subsidies_pct_exp_{y}"] = out[f"subsidies_{y}_10k_cny"] / out[f"expenditure_{y}_10k_cny"] * 100
+    last = out["last_year"]
+    out["subsidies_pct_exp_last"] = (_level(d, "central_subsidy_and_other_revenue", last)
+                                     / _level(d, "local_budget_expenditure", last) * 100)
+    return out | {f"editions_{k}": v for k, v in qinghai_editions_check(data_dir).items()}
+
+
+def inner_mongolia_1994(data_dir: Path | None = None) -> dict:
+    """Inner Mongolia across 1994 (yearbook table 8-3, 万元): local revenue and all revenue collected.
+
+    Keys: ``local_revenue_1993/1994_10k_cny``, ``total_revenue_1993/1994_10k_cny``,
+    ``to_centre_1994_10k_cny`` (total minus local: the part that became central revenue; a
+    difference of two printed cells) and ``to_centre_share_1994`` (%).
+    """
+    d = long_series("Inner Mongolia", data_dir)
+    out = {}
+    for y in (1993, 1994):
+        out[f"local_revenue_{y}_10k_cny"] = _level(d, "local_budget_revenue", y)
+        out[f"total_revenue_{y}_10k_cny"] = _level(d, "fiscal_total_revenue", y)
+    out["to_centre_1994_10k_cny"] = out["total_revenue_1994_10k_cny"] - out["local_revenue_1994_10k_cny"]
+    out["to_centre_share_1994"] = out["to_centre_1994_10k_cny"] / out["total_revenue_1994_10k_cny"] * 100
+    return out
+
+
+def break_chart(province: str = "Qinghai", data_dir: Path | None = None):
+    """Lines of :func:`long_series` in 亿元 with the 1994 reform marked by a vertical rule."""
+    d = long_series(province, data_dir)
+    src = ("Qinghai Statistical Yearbook 2017 and 2019, table 9-1 (主要年份财政收支情况), 万元 shown in 亿元"
+           if province == "Qinghai" else
+           "Inner Mongolia Statistical Yearbook, table 8-3 (地方财政分项收入), 万元 shown in 亿元")
+    lines = alt.Chart(d).mark_line(point=True).encode(
+        x=alt.X("year:Q", title="Year", axis=alt.Axis(format="d")),
+        y=alt.Y("value_100m_cny:Q", title="Amount (亿元, 100 million yuan)"),
+        color=charts.category_color("measure", d["measure"].unique(), title=None),
+        tooltip=["measure:N", "year:Q", alt.Tooltip("value_10k_cny:Q", format=",.0f", title="万元"),
+                 alt.Tooltip("value_100m_cny:Q", format=",.2f", title="亿元"), "source_id:N"])
+    rule = alt.Chart(pd.DataFrame({"year": [1994], "label": ["1994 tax-sharing reform"]}))
+    mark = rule.mark_rule(color="#555555", strokeDash=[4, 3]).encode(x="year:Q") + \
+        rule.mark_text(align="left", dx=4, dy=-4, baseline="bottom", color="#555555").encode(
+            x="year:Q", y=alt.value(0), text="label:N")
+    y0, y1 = int(d["year"].min()), int(d["year"].max())
+    return charts.finish(
+        alt.layer(lines, mark), f"{province}: budget revenue, central part and subsidies, {y0}-{y1}", src,
+        alt=f"Lines for {province}'s fiscal series {y0}-{y1} in 亿元 with a dashed vertical line at 1994: local "
+            "revenue drops in 1994 as part of what the province collects becomes central revenue.")
+
+
+def transfers_chart(measure: str = "pct_grp", data_dir: Path | None = None):
+    """Transfers of the :data:`FOCUS` provinces 2014-2024 (``pct_grp``, ``pct_expenditure`` or
+    ``per_head_yuan``): one colour per province, one point shape per measure, lines only within a measure."""
+    t = transfers_panel(data_dir)
+    t = t[t["province"].isin(list(FOCUS))].dropna(subset=[measure])
+    unit = {"pct_grp": "% of GRP", "pct_expenditure": "% of local budget expenditure",
+            "per_head_yuan": "元 per person"}[measure]
+    enc = dict(x=alt.X("year:Q", title="Year", axis=alt.Axis(format="d", tickMinStep=1)),
+               y=alt.Y(f"{measure}:Q", title=f"Central transfers ({unit})"),
+               color=charts.category_color("province", list(FOCUS), title="Province"),
+               detail="label:N",
+               tooltip=["province:N", "year:Q", "label:N", alt.Tooltip(f"{measure}:Q", format=",.1f", title=unit),
+                        "source_id:N"])
+    chart = alt.Chart(t).mark_line(point=False).encode(**enc) + alt.Chart(t).mark_point(filled=True, size=60).encode(
+        shape=alt.Shape("label:N", title="Measure", legend=alt.Legend(labelLimit=0)), **enc)
+    return charts.finish(
+        chart, f"Central transfers to Sichuan, Gansu and Qinghai, {int(t['year'].min())}-{int(t['year'].max())}",
+        "MOF 中央对地方转移支付分地区决算表 2019-2024, 2018 budget table (2017 outturn, 2018 budget); provincial "
+        f"final accounts 2014-2016; NBS GRP ({GRP_SOURCE})",
+        alt=f"Central transfers ({unit}) to three interior provinces; Qinghai receives by far the most relative "
+            "to its output. Points of different shape are different measures, not one series.",
+        note="Different shapes are separate measures; lines join years of one measure only.")
+
+
+# ----------------------------------------------------------------------------- ledger hooks
+def net_outflow_panel(data_dir: Path | None = None) -> pd.DataFrame:
+    """Net outflow of goods and services (expenditure approach) % GRP, one official value per province-year.
+
+    From :func:`helpers.decomposition.preferred_balance_panel`, secondary mirrors left out. Columns:
+    ``geo_code, year, net_outflow_pct_grp, balance_source``.
+    """
+    p = decomposition.preferred_balance_panel(data_dir=data_dir)
+    p = p[~p["secondary"].astype(bool)]
+    return p[["geo_code", "year", "pct_grp", "source_id"]].rename(
+        columns={"pct_grp": "net_outflow_pct_grp", "source_id": "balance_source"}).reset_index(drop=True)
 
 
 def spending_vs_balance(data_dir: Path | None = None) -> pd.DataFrame:
     """Province-years with both budget expenditure and a net-outflow ratio (the overlap only)."""
-    e = expenditure_intensity(data_dir)
-    b = net_outflow_panel(data_dir)
-    out = e.merge(b, on=["geo_code", "year"], how="inner")
-    return provinces.label_columns(out)[["geo_code", "name_en", "region", "year", "expenditure_100m_cny",
-                                         "exp_per_head_yuan", "exp_pct_grp", "net_outflow_pct_grp",
-                                         "expenditure_source", "balance_source"]]
-
-
-def _rank_corr(x: pd.Series, y: pd.Series) -> float:
-    ok = x.notna() & y.notna()
-    if ok.sum() < 3:
-        return float("nan")
-    return float(x[ok].rank().corr(y[ok].rank()))
+    out = expenditure_intensity(data_dir).merge(net_outflow_panel(data_dir), on=["geo_code", "year"])
+    return provinces.label_columns(out)
 
 
 def overlap_summary(data_dir: Path | None = None, min_provinces: int = 10) -> pd.DataFrame:
-    """Per overlap year: provinces, rank correlation of net outflow % GRP with spending % GRP and per head.
-
-    A negative correlation means provinces that spent more (relative to output or per head) ran
-    deeper deficits. It describes association across provinces in that year, nothing more.
-    """
+    """Per overlap year with ``min_provinces``: rank correlation of net outflow % GRP with spending % GRP / per head."""
     s = spending_vs_balance(data_dir)
-    rows = []
-    for y, g in s.groupby("year"):
-        if g["net_outflow_pct_grp"].notna().sum() < min_provinces:
-            continue
-        rows.append({"year": int(y), "provinces": int(g["net_outflow_pct_grp"].notna().sum()),
-                     "rank_corr_exp_pct_grp": _rank_corr(g["exp_pct_grp"], g["net_outflow_pct_grp"]),
-                     "rank_corr_exp_per_head": _rank_corr(g["exp_per_head_yuan"], g["net_outflow_pct_grp"])})
+    rows = [{"year": int(y), "provinces": int(g["net_outflow_pct_grp"].notna().sum()),
+             "rank_corr_exp_pct_grp": rank_corr(g["exp_pct_grp"], g["net_outflow_pct_grp"]),
+             "rank_corr_exp_per_head": rank_corr(g["exp_per_head_yuan"], g["net_outflow_pct_grp"])}
+            for y, g in s.groupby("year") if g["net_outflow_pct_grp"].notna().sum() >= min_provinces]
     return pd.DataFrame(rows, columns=["year", "provinces", "rank_corr_exp_pct_grp", "rank_corr_exp_per_head"])
 
 
 def transfer_data_available(data_dir: Path | None = None, min_provinces: int = 25) -> dict:
-    """What fiscal data would test the "centralisation financed the interior" claim, and whether it is here.
-
-    Looks for a provincial revenue panel (official, ``local_budget_revenue``) and any
-    ``central_transfers`` series, each with at least ``min_provinces`` provinces in a year.
-    """
+    """Years with at least ``min_provinces`` provinces of official ``local_budget_revenue`` and ``central_transfers``."""
     out = {}
     for s in ("local_budget_revenue", "central_transfers"):
-        try:
-            df = data.series(s, data_dir=data_dir)
-            df = _official(df[df["geo_code"] != provinces.NATIONAL_CODE], data_dir)
-            per_year = df.groupby("year")["geo_code"].nunique()
-            out[s] = sorted(int(y) for y in per_year[per_year >= min_provinces].index)
-        except data.UnknownTableError:
-            out[s] = []
+        df = data.series(s, level="provincial", official_only=True, missing_ok=True, data_dir=data_dir)
+        n = df.groupby("year")["geo_code"].nunique()
+        out[s] = sorted(int(y) for y in n[n >= min_provinces].index)
     return out
 
 
 def fiscal_gap_vs_balance(data_dir: Path | None = None, min_provinces: int = 25) -> pd.DataFrame:
-    """(Expenditure - own revenue) % GRP against net outflow % GRP, for years a revenue panel exists.
+    """(Expenditure - own revenue) % GRP against net outflow % GRP, in years with a revenue panel.
 
-    The gap is what transfers plus borrowing had to cover. Empty until a provincial revenue
-    panel (e.g. an NBS export of 地方财政一般预算收入) is in ``data/``.
+    The gap is what transfers plus borrowing had to cover. Columns: ``geo_code, year,
+    expenditure_100m_cny, revenue_100m_cny, grp_100m_cny, gap_pct_grp, net_outflow_pct_grp``.
     """
     years = transfer_data_available(data_dir, min_provinces)["local_budget_revenue"]
-    if not years:
-        return pd.DataFrame(columns=["geo_code", "year", "gap_pct_grp", "net_outflow_pct_grp"])
-    rev = data.series("local_budget_revenue", data_dir=data_dir)
-    rev = _official(rev[rev["geo_code"] != provinces.NATIONAL_CODE], data_dir)
-    rev = rev[rev["unit"].isin(list(schema.TO_CNY))].copy()
-    rev["value"] = rev["value"] * rev["unit"].map(schema.TO_CNY) / 1e8          # -> 亿元
-    rev = rev.sort_values(["geo_code", "year", "source_id"]).drop_duplicates(["geo_code", "year"])
-    e = expenditure_intensity(data_dir)
-    m = e.merge(rev[["geo_code", "year", "value"]].rename(columns={"value": "revenue_100m_cny"}),
-                on=["geo_code", "year"])
+    rev = _provincial("local_budget_revenue", data_dir)
+    rev = rev[rev["year"].isin(years)].sort_values(["geo_code", "year", "source_id"]).drop_duplicates(["geo_code", "year"])
+    m = expenditure_intensity(data_dir).merge(
+        rev[["geo_code", "year", "value"]].rename(columns={"value": "revenue_100m_cny"}), on=["geo_code", "year"])
     m["gap_pct_grp"] = (m["expenditure_100m_cny"] - m["revenue_100m_cny"]) / m["grp_100m_cny"] * 100
-    b = net_outflow_panel(data_dir)
-    m = m.merge(b, on=["geo_code", "year"], how="left")
-    return m[m["year"].isin(years)][["geo_code", "year", "expenditure_100m_cny", "revenue_100m_cny",
-                                     "grp_100m_cny", "gap_pct_grp", "net_outflow_pct_grp"]].reset_index(drop=True)
+    m = m.merge(net_outflow_panel(data_dir), on=["geo_code", "year"], how="left")
+    return m[["geo_code", "year", "expenditure_100m_cny", "revenue_100m_cny", "grp_100m_cny", "gap_pct_grp",
+              "net_outflow_pct_grp"]].reset_index(drop=True)
