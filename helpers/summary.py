@@ -1,7 +1,7 @@
 """The book in one page (``book/summary.md``): the verdicts and the three charts that matter most.
 
-* :func:`verdicts`: one row per claim of the ledger (:func:`helpers.ledger.evaluate`), every
-  verdict column it returns, and a dict of ``verdict_<claim>`` values to glue;
+* :func:`verdicts`: one row per claim of the ledger (:func:`helpers.ledger.evaluate`) with every
+  verdict column it returns, and the counts of each verdict to glue;
 * :func:`coastal_customs_balance`: the **customs goods balance** of the coastal set and of the
   rest of the country (every other province), by year, from the secondary customs panel;
 * :func:`rest_net_outflow`: the **net outflow of goods and services** (IO tables, foreign +
@@ -33,12 +33,12 @@ def ledger_coastal_set() -> str:
 # --------------------------------------------------------------------------- verdicts
 def verdicts(led: pd.DataFrame | None = None) -> tuple[pd.DataFrame, dict]:
     """(table, values): one row per claim with its short name and every ``verdict*`` column of the
-    ledger; ``values`` maps ``verdict_<claim>`` (and ``n_claims``, ``n_<verdict>``) for glue."""
+    ledger (one per balance where the ledger gives them); ``values``: ``n_claims`` and the number of
+    claims with each verdict (``n_supported``, ``n_partly_supported``, ...) for glue."""
     led = ledger.evaluate() if led is None else led
     cols = [c for c in led.columns if c.startswith("verdict")]
     table = led[["claim", "short"] + cols].rename(columns={"short": "claim (short)"}).set_index("claim")
-    values = {f"verdict_{c}": v for c, v in zip(led["claim"], led["verdict"])}
-    values["n_claims"] = len(led)
+    values = {"n_claims": len(led)}
     for v in ledger.VERDICTS:
         values[f"n_{v.replace(' ', '_')}"] = int((led["verdict"] == v).sum())
     return table, values
@@ -92,14 +92,18 @@ def coastal_customs_chart(df: pd.DataFrame):
         color=charts.category_color("group", d["group"].unique(), title="Provinces"),
         tooltip=["group:N", "year:O", alt.Tooltip("balance_100m_usd:Q", title="亿美元", format=",.0f"),
                  alt.Tooltip("n_present:Q", title="provinces")])
-    n_gap = int(d.drop_duplicates("year").shape[0] - d.dropna(subset=["balance_100m_usd"])["year"].nunique())
+    w = d.pivot(index="year", columns="group", values="balance_100m_usd")
+    coastal_pos, rest_neg = int((w[provinces.COASTAL_SET_LABELS[coastal]] > 0).sum()), int((w[REST] < 0).sum())
+    n_coastal, n_rest = int(w[provinces.COASTAL_SET_LABELS[coastal]].notna().sum()), int(w[REST].notna().sum())
+    n_gap = int(w.isna().all(axis=1).sum())
     return charts.finish(
         chart, "Customs goods balance: the coastal set and the rest of the country",
         "provincial exports and imports by location of operating units, SECONDARY compilation "
         "(data/provincial_trade_annual_secondary.csv, 万美元), converted to 亿美元",
         f"Bars by year {years[0]}-{years[-1]}: the customs goods balance of the coastal set "
         f"({provinces.COASTAL_SET_LABELS[coastal]}) and of the rest of the country, in 100 million US "
-        f"dollars. The coastal set is in surplus in every year shown; the rest is mostly in deficit. "
+        f"dollars. The coastal set is in surplus in {coastal_pos} of the {n_coastal} years it has a bar; the rest "
+        f"is in deficit in {rest_neg} of {n_rest}. "
         f"Years where a province of a group is missing in the panel have no bar ({n_gap} years have none at all).",
         y_unit="亿美元 (100 million USD)",
         note="Secondary data. No bar = a province of that group is missing that year (a gap, never a partial sum).")
