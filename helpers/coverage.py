@@ -120,12 +120,9 @@ def facts(data_dir: Path | None = None) -> dict:
         "n_secondary_sources": int(src["secondary"].sum()),
         "n_observations": len(allrows),
         "n_provincial_observations": len(prov),
-        "first_year": int(allrows["year"].min()),
-        "last_year": int(allrows["year"].max()),
         "first_provincial_year": int(prov["year"].min()) if len(prov) else None,
         "last_provincial_year": int(prov["year"].max()) if len(prov) else None,
         "n_exclusions": len(data.exclusions(data_dir)),
-        "n_units": int(allrows["unit"].nunique()),
     }
 
 
@@ -230,19 +227,20 @@ NATIONAL_SPANS = {
 
 
 def national_spans(data_dir: Path | None = None) -> dict:
-    """First and last year of each series in :data:`NATIONAL_SPANS` (``<key>_first``, ``<key>_last``),
-    and the last quarter of SAFE's current account in any release held (``bop_ca_last_period``)."""
+    """First year of each series in :data:`NATIONAL_SPANS` (``<key>_first``), the last year of SAFE's
+    annual workbook series (``bop_ca_last``) and the last quarter of SAFE's current account in any
+    release held (``bop_ca_last_period``)."""
     from . import national
     out = {}
     for key, (name, src, quarterly) in NATIONAL_SPANS.items():
         d = data.series(name, source_id=src, level="national", annual=not quarterly, data_dir=data_dir)
         if quarterly:
             d = d[d["quarter"].notna()]
-        out[f"{key}_first"], out[f"{key}_last"] = int(d["year"].min()), int(d["year"].max())
+        out[f"{key}_first"] = int(d["year"].min())
+        if key == "bop_ca":
+            out[f"{key}_last"] = int(d["year"].max())
     q = national.bop_latest("bop_current_account", data_dir=data_dir).dropna(subset=["quarter"])
-    last = q.sort_values(["year", "quarter"]).iloc[-1]
-    out["bop_ca_last_period"] = last["period"]
-    out["bop_ca_last_vintage"] = last["vintage"]
+    out["bop_ca_last_period"] = q.sort_values(["year", "quarter"])["period"].iat[-1]
     return out
 
 
