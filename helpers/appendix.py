@@ -202,3 +202,60 @@ def manifest_excerpt(name: str = "provincial_trade_totals", data_dir: Path | Non
         more = len(r["x_series"]) - max_series
         r["x_series"] = r["x_series"][:max_series] + [f"... {more} more"]
     return json.dumps(r, ensure_ascii=False, indent=2)
+
+
+#: The tables added in 2026 (issue "New official data in"), shown together in chapter 2.
+NEW_TABLES = ("provincial_trade_annual_secondary", "provincial_grp_nbs2018", "provincial_transfers",
+              "provincial_fiscal_summaries", "provincial_fiscal_long", "national_bop_releases")
+
+
+def tables_overview(tables=NEW_TABLES, data_dir: Path | None = None) -> pd.DataFrame:
+    """One row per table: title, series (official and secondary), units, years, provinces with a
+    value, sources and vintages. Quarterly releases count for their year."""
+    st = series_table(data_dir)
+    titles = {r["name"]: r.get("title", "") for r in data.manifest(data_dir)["resources"]}
+    rows = []
+    for table in tables:
+        s = st[st["table"] == table]
+        df = data.load(table, data_dir)
+        prov = df.loc[df["geo_code"] != provinces.NATIONAL_CODE, "geo_code"].nunique()
+        rows.append({"table": table, "title": titles.get(table, ""),
+                     "series (official + secondary)": f"{s.loc[~s['secondary'], 'series'].nunique()} + "
+                                                      f"{s.loc[s['secondary'], 'series'].nunique()}",
+                     "units": ", ".join(sorted(set(s["unit"]))), "years": f"{df['year'].min()}-{df['year'].max()}",
+                     "provinces": prov if prov else "national", "sources": s["source_id"].nunique(),
+                     "vintages": s["vintage"].nunique()})
+    return pd.DataFrame(rows).set_index("table")
+
+
+def customs_checks(tol: float = 0.01, data_dir: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """The customs panel's two checks, for display: (flagged years of the national-sum check,
+    the official-totals check by year, named figures).
+
+    The first table lists every year where the 31-province sum of exports or imports is outside
+    1 +- ``tol`` of the national customs total (:func:`helpers.customs.national_check`), with the
+    number of provinces that have a value and the sums as % of the national total. The second
+    counts, per year 2016-2021, province totals within / outside ``tol`` of the official NBS
+    totals by location of operating units or missing in the panel
+    (:func:`helpers.customs.official_totals_check`).
+    """
+    from . import customs
+    nc = customs.national_check(tol, data_dir)
+    flagged = nc[nc["flagged"]]
+    t1 = pd.DataFrame({"year": flagged["year"], "provinces with exports": flagged["n_exports"],
+                       "provinces with imports": flagged["n_imports"],
+                       "exports: sum of provinces, % of national": (100 * flagged["ratio_exports"]).round(2),
+                       "imports: sum of provinces, % of national": (100 * flagged["ratio_imports"]).round(2),
+                       "national total from": flagged["national_source_id"]}).set_index("year")
+    oc = customs.official_totals_check(tol=tol, data_dir=data_dir)
+    t2 = oc.groupby(["year", "status"]).size().unstack(fill_value=0)
+    t2.columns.name = None
+    worst = oc.loc[oc["diff_pct"].abs().idxmax()]
+    figures = {"check_n_years": len(nc), "check_first": int(nc["year"].min()), "check_last": int(nc["year"].max()),
+               "check_n_flagged": len(flagged),
+               "check_tol_pct": 100 * tol,
+               "official_n": len(oc), "official_within": int((oc["status"] == "within").sum()),
+               "official_outside": int((oc["status"] == "outside").sum()),
+               "official_missing": int((oc["status"] == "missing in panel").sum()),
+               "official_worst": f"{worst['province']} {int(worst['year'])}", "official_worst_pct": worst["diff_pct"]}
+    return t1, t2, figures

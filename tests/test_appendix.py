@@ -117,3 +117,49 @@ def test_data_sources_page_numbers_match_data(built_book):
     assert float(g["nat_loc_bn"]) == pytest.approx(float(g["nat_ds_bn"]))
     assert float(g["ca2018q1"]) < 0 < float(g["ca2018"])
     assert "fyg" not in g["conv_source"]
+
+
+# ---------------------------------------------------------------------------- the 2026 tables
+def test_tables_overview_counts_series_and_vintages():
+    t = appendix.tables_overview()
+    assert list(t.index) == list(appendix.NEW_TABLES)
+    tr = t.loc["provincial_transfers"]
+    assert (tr["years"], tr["units"], tr["provinces"]) == ("2017-2024", "亿元", 31)
+    assert t.loc["provincial_trade_annual_secondary", "series (official + secondary)"] == "0 + 3"
+    assert t.loc["provincial_grp_nbs2018", "years"] == "1993-2017"
+    assert t.loc["national_bop_releases", "provinces"] == "national"
+
+
+def test_customs_checks_show_flagged_years_and_official_comparison():
+    from helpers import customs
+    flagged, official, f = appendix.customs_checks()
+    nc = customs.national_check()
+    assert list(flagged.index) == nc.loc[nc["flagged"], "year"].tolist()
+    assert 2022 in flagged.index and 2010 not in flagged.index     # 2022: only a few provinces in the panel
+    assert flagged.loc[2022, "provinces with exports"] < 31
+    assert f["official_within"] + f["official_outside"] + f["official_missing"] == f["official_n"] == official.values.sum()
+    assert list(official.index) == [2016, 2017, 2018, 2019, 2020, 2021]
+    assert f["check_first"] == 1993 and f["check_tol_pct"] == 1.0
+
+
+def test_coverage_overview_by_topic():
+    from helpers import coverage
+    rows = coverage.topic_year_counts()
+    assert set(rows["table"]) == set(data.tables())
+    assert rows["label"].str.len().max() <= 60          # every row label readable in full
+    tr = rows[(rows["table"] == "provincial_transfers")]
+    assert tr["year"].min() == 2017 and tr["present"].max() == 31
+    sec = rows[rows["table"] == "provincial_trade_annual_secondary"]
+    assert set(sec["kind"]) == {"secondary"}
+    dec = coverage.decade_table()
+    assert dec.loc["Customs trade by province", "2010s"].endswith("secondary")
+    assert dec.loc["Customs trade by province", "1980s"] == ""
+
+
+def test_national_spans_are_the_true_first_years():
+    """Chapter 1 used to say national figures start in 1949: each first year comes from data/."""
+    from helpers import coverage
+    s = coverage.national_spans()
+    assert s["bop_ca_first"] == 1950 and s["bop_ca_q_first"] == 1998
+    assert s["nbs_gdp_first"] == 1952 and s["nbs_customs_first"] == 1978 and s["wdi_ca_first"] == 1982
+    assert s["bop_ca_last_period"] == "2026Q1"

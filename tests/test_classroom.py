@@ -219,7 +219,11 @@ def test_glossary_terms_are_unique_and_defined():
     low = [t.lower() for t in terms]
     assert len(set(low)) == len(low), f"duplicate glossary terms: {sorted({t for t in low if low.count(t) > 1})}"
     for needed in ("half-year", "BPM6", "vertical fiscal gap", "central transfers", "GRP per head",
-                   "net outflow of goods and services", "coastal provinces"):
+                   "net outflow of goods and services", "coastal provinces",
+                   # the three balances (issue 12), one set for "the rest", the 2026 data's terms
+                   "customs goods balance", "foreign balance of goods and services", "rest of the country",
+                   "final accounts", "budget figure", "outturn", "provincial final-accounts summary",
+                   "preliminary release", "formal release"):
         assert needed.lower() in low, f"glossary lacks {needed!r}"
 
 
@@ -238,6 +242,14 @@ def test_chapters_link_glossary_terms():
     for name in ("02_data_sources", "05_fiscal_context", "06_national_position", "07_claims_ledger"):
         text = _markdown_of(BOOK / f"{name}.ipynb")
         assert len(set(_TERM.findall(text))) >= 5, f"{name}: fewer than five glossary terms linked"
+
+
+def test_chapter_one_and_the_summary_name_the_three_balances():
+    for name in ("01_argument_and_data", "summary"):
+        targets = {_term_target(t).lower() for t in _TERM.findall(_markdown_of(BOOK / f"{name}.ipynb"))}
+        assert {"customs goods balance", "net outflow of goods and services"} <= targets, name
+    assert "foreign balance of goods and services" in {
+        _term_target(t).lower() for t in _TERM.findall(_markdown_of(BOOK / "01_argument_and_data.ipynb"))}
 
 
 def test_glossary_has_no_typed_statistics():
