@@ -22,6 +22,7 @@ from helpers.manifest import (EXCLUSION_COLUMNS, READER_ORIGIN, Exclusion, Serie
 BUILDERS = [
     "tools.build.trade",
     "tools.build.national",
+    "tools.build.national_detail",
     "tools.build.national_recent",
     "tools.build.accounts",
     "tools.build.io_tables",
