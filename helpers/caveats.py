@@ -20,35 +20,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import data, decomposition, provinces, schema
+from . import data, decomposition, provinces, schema, units
 
-BN = 1e9  # US dollars per billion
-
-
-def _series(name: str, data_dir: Path | None, provincial: bool | None = True) -> pd.DataFrame:
-    try:
-        df = data.series(name, data_dir=data_dir)
-    except data.UnknownTableError:
-        return pd.DataFrame(columns=["table"] + schema.COLUMNS)
-    if provincial is True:
-        df = df[df["geo_code"] != provinces.NATIONAL_CODE]
-    elif provincial is False:
-        df = df[df["geo_code"] == provinces.NATIONAL_CODE]
-    return df
+#: US dollars in one billion (the unit of the customs and BoP comparisons here).
+USD_PER_BILLION = 1e9
+#: Yuan in one 亿元 (100 million yuan).
+YUAN_PER_100M = 1e8
 
 
-def _official(df: pd.DataFrame, data_dir: Path | None) -> pd.DataFrame:
-    info = decomposition.source_info(data_dir)
-    sec = set(info.loc[info["secondary"], "source_id"])
-    return df[~df["source_id"].isin(sec)]
-
-
-def _usd(df: pd.DataFrame) -> pd.Series:
-    bad = ~df["unit"].isin(schema.TO_USD)
-    if bad.any():
-        raise ValueError(f"expected US-dollar units, got {sorted(set(df.loc[bad, 'unit']))} "
-                         f"in table(s) {sorted(set(df.loc[bad, 'table']))}")
-    return df["value"] * df["unit"].map(schema.TO_USD)
+def _official(name: str, data_dir: Path | None, level: str = "provincial") -> pd.DataFrame:
+    """One series from data/, official sources only, at one level (the series must exist)."""
+    return data.series(name, level=level, official_only=True, data_dir=data_dir)
 
 
 # --------------------------------------------------------------------------- 1. customs allocation
@@ -60,18 +42,15 @@ def location_vs_destination(data_dir: Path | None = None) -> pd.DataFrame:
     ``ratio`` (destination / location). A positive difference means the province's goods are
     traded through firms registered elsewhere (the location measure *understates* its trade).
     """
-    loc = _official(_series("trade_total_by_location", data_dir), data_dir)
-    dst = _official(_series("trade_total_by_destination_source", data_dir), data_dir)
-    if loc.empty or dst.empty:
-        raise decomposition.DecompositionError(
-            "needs trade_total_by_location and trade_total_by_destination_source (NBS A060101, A060201)")
+    loc = _official("trade_total_by_location", data_dir)
+    dst = _official("trade_total_by_destination_source", data_dir)
     key = ["geo_code", "year"]
-    loc = loc.assign(usd=_usd(loc)).sort_values("vintage", ascending=False).drop_duplicates(key)
-    dst = dst.assign(usd=_usd(dst)).sort_values("vintage", ascending=False).drop_duplicates(key)
+    loc = loc.assign(usd=units.frame_usd(loc)).sort_values("vintage", ascending=False).drop_duplicates(key)
+    dst = dst.assign(usd=units.frame_usd(dst)).sort_values("vintage", ascending=False).drop_duplicates(key)
     m = loc[key + ["usd", "source_id", "vintage"]].merge(
         dst[key + ["usd", "source_id", "vintage"]], on=key, suffixes=("_location", "_destination"))
-    m["by_location_bn"] = m["usd_location"] / BN
-    m["by_destination_bn"] = m["usd_destination"] / BN
+    m["by_location_bn"] = m["usd_location"] / USD_PER_BILLION
+    m["by_destination_bn"] = m["usd_destination"] / USD_PER_BILLION
     m["difference_bn"] = m["by_destination_bn"] - m["by_location_bn"]
     m["ratio"] = m["by_destination_bn"] / m["by_location_bn"]
     m = decomposition._label(m)
@@ -138,14 +117,12 @@ def grp_sum_vs_national_gdp(data_dir: Path | None = None) -> pd.DataFrame:
     Only years in which all 31 provinces have a GRP in that vintage are summed (a partial sum
     would be meaningless). ``gap_pct`` = (sum - GDP) / GDP * 100.
     """
-    g = _official(_series("grp", data_dir), data_dir)
+    g = _official("grp", data_dir)
     g = g[g["unit"].isin(schema.TO_CNY)]
-    g = g.assign(value=g["value"] * g["unit"].map(schema.TO_CNY) / 1e8)
-    n = _series("gdp", data_dir, provincial=False)
+    g = g.assign(value=g["value"] * g["unit"].map(schema.TO_CNY) / YUAN_PER_100M)
+    n = _official("gdp", data_dir, level="national")
     n = n[n["unit"].isin(schema.TO_CNY)]
-    n = n.assign(value=n["value"] * n["unit"].map(schema.TO_CNY) / 1e8)
-    if g.empty or n.empty:
-        raise decomposition.DecompositionError("needs provincial series grp and national series gdp")
+    n = n.assign(value=n["value"] * n["unit"].map(schema.TO_CNY) / YUAN_PER_100M)
     sums = (g.groupby(["source_id", "vintage", "year"])
               .agg(n_provinces=("geo_code", "nunique"), grp_sum=("value", "sum")).reset_index())
     sums = sums[sums["n_provinces"] == len(provinces.CODES)]
@@ -189,25 +166,36 @@ def net_outflow_sum_vs_national_net_exports(panel: pd.DataFrame | None = None, m
 def _national_goods_services_cny(data_dir: Path | None) -> pd.DataFrame:
     """SAFE balance of goods and services in 亿元: SAFE's own yuan series where published (2010-),
     else the US-dollar series at the official annual average rate (``fx_source_id`` says which)."""
-    from . import units
-    cny = _series("bop_goods_and_services_cny", data_dir, provincial=False)
-    cny = cny[(cny["unit"] == "亿元") & cny["quarter"].isna()]
-    usd = _series("bop_goods_and_services", data_dir, provincial=False)
-    usd = usd[usd["unit"].isin(schema.TO_USD) & usd["quarter"].isna()]
-    rows = {int(r.year): {"year": int(r.year), "national_goods_services": float(r.value), "national_source_id": r.source_id,
-                          "national_vintage": r.vintage, "fx_source_id": ""} for r in cny.itertuples()}
-    for r in usd.itertuples():
-        y = int(r.year)
-        if y in rows:
-            continue
-        try:
-            c = units.convert(float(r.value), r.unit, y, data_dir)
-        except units.ConversionError:
-            continue
-        rows[y] = {"year": y, "national_goods_services": c.cny_100m, "national_source_id": r.source_id,
-                   "national_vintage": r.vintage, "fx_source_id": c.rate_source_id}
-    return pd.DataFrame(list(rows.values()), columns=["year", "national_goods_services", "national_source_id",
-                                                      "national_vintage", "fx_source_id"])
+    cny = _official("bop_goods_and_services_cny", data_dir, level="national")
+    cny = cny[cny["unit"] == "亿元"]
+    usd = _official("bop_goods_and_services", data_dir, level="national")
+    usd = usd[~usd["year"].isin(cny["year"])]
+    conv = units.frame_to_cny_100m(usd, data_dir)
+    fx = units.fx_rates(data_dir).set_index("year")["source_id"]
+    out = pd.concat([cny.assign(fx_source_id=""), conv.assign(fx_source_id=conv["year"].map(fx))])
+    out = out.rename(columns={"value": "national_goods_services", "source_id": "national_source_id",
+                              "vintage": "national_vintage"})
+    out["year"] = out["year"].astype(int)
+    return out[["year", "national_goods_services", "national_source_id", "national_vintage", "fx_source_id"]]
+
+
+def io_sums_vs_national(years: tuple[int, ...] = (2012, 2017), data_dir: Path | None = None) -> pd.DataFrame:
+    """The complete IO years: provincial sums of the foreign balance, the domestic (inter-provincial) part
+    and the total net outflow (亿元) against SAFE's balance of goods and services.
+
+    Inter-provincial outflows and inflows should cancel across 31 provinces (``domestic_sum`` near 0); they do
+    not. ``n_foreign`` counts provinces whose table splits foreign from domestic trade.
+    """
+    bop = _national_goods_services_cny(data_dir).set_index("year")
+    rows = []
+    for y in years:
+        s = decomposition.io_split(y, data_dir)
+        rows.append({"year": y, "n_provinces": int(s["geo_code"].nunique()), "n_foreign": int(s["foreign_net"].notna().sum()),
+                     "foreign_sum": float(s["foreign_net"].sum()), "domestic_sum": float(s["domestic_net"].sum()),
+                     "total_sum": float(s["total_net"].sum()),
+                     "national_goods_services": float(bop.loc[y, "national_goods_services"]),
+                     "sources": ", ".join(sorted(set(s["source_id"])))})
+    return pd.DataFrame(rows)
 
 
 # --------------------------------------------------------------------------- 5. census revisions
@@ -221,7 +209,7 @@ def census_revisions(data_dir: Path | None = None) -> pd.DataFrame:
     """
     rows = []
     # nominal GRP across vintages
-    g = _official(_series("grp", data_dir), data_dir)
+    g = _official("grp", data_dir)
     g = g[g["unit"] == "亿元"]
     vins = g.groupby(["source_id", "vintage"])["year"].agg(["min", "max"]).reset_index()
     if len(vins) >= 2:
@@ -280,18 +268,16 @@ def customs_vs_bop_goods(data_dir: Path | None = None) -> pd.DataFrame:
     goods on a change-of-ownership basis (exports and imports both FOB), so the two differ even
     before errors: ``difference_bn`` = customs - BoP.
     """
-    ex = _series("customs_exports_usd", data_dir, provincial=False)
-    im = _series("customs_imports_usd", data_dir, provincial=False)
-    bop = _series("bop_goods", data_dir, provincial=False)
-    if ex.empty or im.empty or bop.empty:
-        raise decomposition.DecompositionError("needs national customs_exports_usd, customs_imports_usd and bop_goods")
+    ex = _official("customs_exports_usd", data_dir, level="national")
+    im = _official("customs_imports_usd", data_dir, level="national")
+    bop = _official("bop_goods", data_dir, level="national")
     key = ["year", "source_id", "vintage"]
-    c = ex.assign(usd=_usd(ex))[key + ["usd"]].merge(im.assign(usd=_usd(im))[key + ["usd"]], on=key,
-                                                    suffixes=("_ex", "_im"))
-    c["customs_balance_bn"] = (c["usd_ex"] - c["usd_im"]) / BN
+    c = ex.assign(usd=units.frame_usd(ex))[key + ["usd"]].merge(im.assign(usd=units.frame_usd(im))[key + ["usd"]],
+                                                               on=key, suffixes=("_ex", "_im"))
+    c["customs_balance_bn"] = (c["usd_ex"] - c["usd_im"]) / USD_PER_BILLION
     c = c.sort_values(["year", "vintage"], ascending=[True, False]).drop_duplicates("year")
-    b = bop[bop["quarter"].isna()] if "quarter" in bop else bop
-    b = b.assign(bop_goods_bn=_usd(b) / BN).sort_values("vintage", ascending=False).drop_duplicates("year")
+    b = bop.assign(bop_goods_bn=units.frame_usd(bop) / USD_PER_BILLION).sort_values("vintage", ascending=False)
+    b = b.drop_duplicates("year")
     m = c[["year", "customs_balance_bn", "source_id", "vintage"]].rename(
         columns={"source_id": "customs_source_id", "vintage": "customs_vintage"}).merge(
         b[["year", "bop_goods_bn", "source_id", "vintage"]].rename(
@@ -339,3 +325,73 @@ def source_errors(data_dir: Path | None = None) -> pd.DataFrame:
         years=("year", lambda y: (f"{int(y.min())}" if y.min() == y.max() else f"{int(y.min())}-{int(y.max())}")),
         provinces=("geo_code", _prov), reason=("reason", "first")).reset_index()
     return out.sort_values(["kind", "source_id"]).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- 8. who earns the customs surplus
+def fie_share(data_dir: Path | None = None) -> pd.DataFrame:
+    """Foreign-invested enterprises' (外商投资企业) part of China's customs goods trade, per NBS scrape and year.
+
+    National customs exports and imports and the FIE exports and imports (NBS 货物进出口总额 and
+    外商投资企业货物进出口总额, 百万美元) are paired within one scrape (vintage), never across:
+    ``fie_balance_bn`` and ``customs_balance_bn`` in billion USD, ``fie_share_of_surplus_pct`` = FIE balance
+    / customs balance x 100, ``fie_share_of_exports_pct``.
+    """
+    parts = {}
+    for name in ("customs_exports_usd", "customs_imports_usd", "fie_exports_usd", "fie_imports_usd"):
+        d = _official(name, data_dir, level="national")
+        d = d[d["source_id"].str.startswith("nbs_hgnd_")]
+        d = d.assign(bn=units.frame_usd(d) / USD_PER_BILLION, scrape=d["vintage"].str.extract(r"scraped (\d{4})")[0])
+        parts[name] = d.set_index(["scrape", "year"])["bn"]
+    df = pd.DataFrame(parts).dropna().reset_index()
+    df["customs_balance_bn"] = df["customs_exports_usd"] - df["customs_imports_usd"]
+    df["fie_balance_bn"] = df["fie_exports_usd"] - df["fie_imports_usd"]
+    df["fie_share_of_surplus_pct"] = df["fie_balance_bn"] / df["customs_balance_bn"] * 100
+    df["fie_share_of_exports_pct"] = df["fie_exports_usd"] / df["customs_exports_usd"] * 100
+    df["vintage"] = "NBS database as scraped " + df["scrape"]
+    df["year"] = df["year"].astype(int)
+    return df.sort_values(["scrape", "year"]).reset_index(drop=True)
+
+
+def fie_figures(data_dir: Path | None = None) -> dict:
+    """Named FIE figures: each year from the latest scrape that has it (the scrape is named)."""
+    f = fie_share(data_dir).sort_values("scrape").drop_duplicates("year", keep="last").set_index("year")
+    pk = f["fie_share_of_surplus_pct"].idxmax()
+    out = {"fie_first_year": int(f.index.min()), "fie_last_year": int(f.index.max()),
+           "fie_peak_year": int(pk), "fie_peak_share": float(f.loc[pk, "fie_share_of_surplus_pct"]),
+           "fie_peak_scrape": f.loc[pk, "scrape"]}
+    for y in (2005, 2010, 2015, 2022):
+        out[f"fie_share_{y}"] = float(f.loc[y, "fie_share_of_surplus_pct"])
+        out[f"fie_balance_{y}"] = float(f.loc[y, "fie_balance_bn"])
+        out[f"fie_exports_share_{y}"] = float(f.loc[y, "fie_share_of_exports_pct"])
+        out[f"fie_scrape_{y}"] = f.loc[y, "scrape"]
+    return out
+
+
+#: GACC regimes that make up processing trade (加工贸易): processing and assembling (来料加工装配贸易) and
+#: processing with imported materials (进料加工贸易).
+PROCESSING_REGIMES = ("processing_and_assembling", "processing_with_imported_materials")
+
+
+def processing_share(year: int = 2019, data_dir: Path | None = None) -> dict:
+    """Processing trade's part of the customs goods trade and balance (GACC table (5), January-December).
+
+    Billion USD; ``processing_share_of_surplus_pct`` = processing balance / customs balance x 100. Only 2019
+    is held (table ``national_customs_regime``).
+    """
+    def flow(kind: str, regime: str | None) -> float:
+        name = f"customs_{kind}_{regime}_usd" if regime else f"customs_{kind}_usd"
+        d = data.series(name, source_id="gacc_t05_2019_12_regimes" if regime else "gacc_t05_2019_12",
+                        level="national", data_dir=data_dir)
+        d = d[d["year"] == year]
+        return float(units.frame_usd(d).sum() / USD_PER_BILLION)
+
+    ex, im = flow("exports", None), flow("imports", None)
+    pex = sum(flow("exports", r) for r in PROCESSING_REGIMES)
+    pim = sum(flow("imports", r) for r in PROCESSING_REGIMES)
+    oex, oim = flow("exports", "ordinary_trade"), flow("imports", "ordinary_trade")
+    return {"regime_year": year, "customs_exports": ex, "customs_imports": im, "customs_balance": ex - im,
+            "processing_exports": pex, "processing_imports": pim, "processing_balance": pex - pim,
+            "processing_share_of_exports_pct": pex / ex * 100, "processing_share_of_imports_pct": pim / im * 100,
+            "processing_share_of_surplus_pct": (pex - pim) / (ex - im) * 100,
+            "ordinary_balance": oex - oim, "ordinary_share_of_surplus_pct": (oex - oim) / (ex - im) * 100,
+            "other_balance": (ex - im) - (pex - pim) - (oex - oim)}
