@@ -85,6 +85,7 @@ def annual_balances(data_dir: Path | None = None, start: int = 1982) -> pd.DataF
     return out[["year"] + [c for c in BOP_SERIES.values() if c in out.columns]]
 
 
+@data.cached_on_data
 def quarterly_balances(data_dir: Path | None = None) -> pd.DataFrame:
     """Quarterly SAFE balances (亿美元): year, quarter, period ('2018Q1'), one column per balance."""
     df = _bop(data_dir)
@@ -326,17 +327,23 @@ def bop_latest(series: str | list[str] | None = None, include_secondary: bool = 
     return _tidy_releases(df)
 
 
-def _bop_candidates(series, include_secondary: bool, data_dir: Path | None) -> pd.DataFrame:
-    """Every published US-dollar value (workbook and releases) with its release date and sort key."""
+@data.cached_on_data
+def _all_candidates(data_dir: Path | None = None) -> pd.DataFrame:
     df = pd.concat([_usd_rows(data.load(t, data_dir), t) for t in ("national_bop", RELEASES_TABLE)],
                    ignore_index=True)
+    dates = [release_date(v, s) for v, s in zip(df["vintage"], df["source_id"])]
+    df["release_date"] = [d[0] for d in dates]
+    df["_key"] = [(d[1], not sec, u == "亿美元") for d, sec, u in zip(dates, df["secondary"], df["unit"])]
+    return df
+
+
+def _bop_candidates(series, include_secondary: bool, data_dir: Path | None) -> pd.DataFrame:
+    """Every published US-dollar value (workbook and releases) with its release date and sort key."""
+    df = _all_candidates(data_dir)
     if series is not None:
         df = df[df["base"].isin([series] if isinstance(series, str) else list(series))]
     if not include_secondary:
         df = df[~df["secondary"]]
-    dates = [release_date(v, s) for v, s in zip(df["vintage"], df["source_id"])]
-    df["release_date"] = [d[0] for d in dates]
-    df["_key"] = [(d[1], not sec, u == "亿美元") for d, sec, u in zip(dates, df["secondary"], df["unit"])]
     return df
 
 
@@ -465,6 +472,12 @@ def recent_summary(data_dir: Path | None = None) -> dict:
     out["goods_prev_is_record"] = out["goods_prev"] > out["goods_record_before"]
     out["share_rising"] = out["ca_last_pct"] > out["ca_prev_pct"] > out["ca_workbook_last_pct"]
     out["last_to_peak"] = pct_last / out["peak_pct"]
+    out["quarter_vs_year_before"] = "above" if out["ca_last_quarter"] > out["ca_same_quarter_before"] else "below"
+    out["petering_verdict"] = (
+        "Not in the newest data" if out["share_rising"] and out["ca_last_is_record"] else
+        "Not as a share of GDP, which is rising" if out["share_rising"] else
+        "Not in dollars, where the surplus is a record" if out["ca_last_is_record"] else
+        "The newest data do not reverse it")
     return out
 
 
@@ -527,3 +540,46 @@ def dual_rate_caveat(data_dir: Path | None = None) -> dict:
     return {"rate_1993": r93, "rate_1994": r94, "rate_jump_pct": (r94 / r93 - 1) * 100,
             "rate_1993_source": fx.loc[1993, "source_id"], "ca_1993": float(r.loc[1993, "current_account"]),
             "ca_1993_pct": float(r.loc[1993, "current_account_pct_gdp"])}
+
+
+#: The figures chapter 6 glues (every one is read by its prose).
+CHAPTER_KEYS = (
+    "annual_deficits", "ca_1993", "ca_1993_pct", "ca_2018_pct", "ca_2023_prelim", "ca_2023_prelim_release",
+    "ca_2023_revised", "ca_2023_revised_release", "ca_last", "ca_last_pct", "ca_last_quarter", "ca_prev",
+    "ca_prev_pct", "ca_record_before", "ca_record_before_year", "ca_same_quarter_before", "ca_workbook_last",
+    "ca_workbook_last_pct", "calendar_2018", "first_half_year", "first_quarterly_deficit",
+    "first_quarterly_deficit_value", "first_quarterly_year", "first_travel_deficit", "first_year",
+    "gdp_max_diff", "goods_2018", "goods_prev", "goods_record_before", "goods_record_before_year", "h1_2018",
+    "h2_2018", "ip_2023", "last_annual_deficit_before_2018", "last_annual_deficit_value", "last_year",
+    "n_annual_surpluses_1994_2017", "n_half_years_before_2018", "n_quarterly_deficits", "peak_pct",
+    "peak_pct_year", "petering_verdict", "prev_year", "q1_2018", "quarter_vs_year_before", "q2_2018", "quarterly_deficits", "rate_1993",
+    "rate_1994", "rate_jump_pct", "recent_mean_pct", "release_last", "release_last_quarter", "release_prev",
+    "release_same_quarter_before", "services_2018", "services_2019", "services_2020", "services_2023",
+    "services_deficit_max", "services_deficit_max_year", "share_highest_since", "transport_2023",
+    "travel_2019", "travel_2020", "travel_2023", "travel_share_2019", "wdi_last", "workbook_last_year",
+)
+
+
+def key_figures(data_dir: Path | None = None) -> dict:
+    """The named figures chapter 6 glues (:data:`CHAPTER_KEYS`): the 2018 episode, the newest releases, the peak, the services
+    deficit by type and the pre-1994 exchange rate (levels in 亿美元, shares in % of GDP)."""
+    ep = episode_2018(data_dir)
+    out = {k: v for k, v in ep.items() if isinstance(v, (int, float, str))}
+    out["quarterly_deficits"] = ", ".join(ep["quarterly_deficits"])
+    out["n_quarterly_deficits"] = len(ep["quarterly_deficits"])
+    out["annual_deficits"] = ", ".join(str(y) for y in deficit_periods("annual", data_dir=data_dir)["year"])
+    out.update(recent_summary(data_dir))
+    out.update(services_drivers(data_dir))
+    out.update(dual_rate_caveat(data_dir))
+    a = annual_ratios("nbs", data_dir).set_index("year")
+    g = gdp_usd(data_dir).dropna(subset=["gdp_wdi_usd"])
+    out.update({"first_year": int(a.index.min()), "wdi_last": int(g["year"].max()),
+                "gdp_max_diff": float(g["diff_pct"].abs().max()),
+                "ca_2008": float(a.loc[2008, "current_account"]), "ca_2018_pct": float(a.loc[2018, "current_account_pct_gdp"]),
+                "goods_2018": float(a.loc[2018, "goods"]), "services_2018": float(a.loc[2018, "services"]),
+                "recent_mean_pct": float(a.loc[2018:2023, "current_account_pct_gdp"].mean())})
+    rev = revisions("2023", data_dir=data_dir)
+    out.update({"ca_2023_prelim": float(rev["value"].iloc[0]), "ca_2023_prelim_release": rev["release_date"].iloc[0],
+                "ca_2023_revised": float(rev["value"].iloc[-1]), "ca_2023_revised_release": rev["release_date"].iloc[-1],
+                "ca_2023_revised_secondary": bool(rev["secondary"].iloc[-1])})
+    return {k: out[k] for k in CHAPTER_KEYS}
