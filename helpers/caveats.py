@@ -395,3 +395,79 @@ def processing_share(year: int = 2019, data_dir: Path | None = None) -> dict:
             "processing_share_of_surplus_pct": (pex - pim) / (ex - im) * 100,
             "ordinary_balance": oex - oim, "ordinary_share_of_surplus_pct": (oex - oim) / (ex - im) * 100,
             "other_balance": (ex - im) - (pex - pim) - (oex - oim)}
+
+
+#: The figures chapter 3 glues (every one is read by its prose or charts).
+CHAPTER_KEYS = (
+    "cb_2019_b", "cb_2019_c", "cb_big", "cb_big_year", "cb_first", "cb_last", "cb_n", "cb_n_customs_higher",
+    "customs_balance", "fie_balance_2022", "fie_exports_share_2005", "fie_exports_share_2022",
+    "fie_peak_share", "fie_peak_year", "fie_scrape_2005", "fie_scrape_2022", "fie_share_2005",
+    "fie_share_2010", "fie_share_2015", "fie_share_2022", "gs_first_2009", "gs_first_max", "gs_first_max_year",
+    "gs_lat_2016", "gs_lat_max", "gs_lat_min", "gs_lat_years", "io_2012_domestic_sum", "io_2012_n_foreign",
+    "io_2017_domestic_sum", "io_2017_foreign_sum", "io_2017_national_goods_services", "io_2017_total_sum",
+    "lvd_gain", "lvd_gain_bn", "lvd_gd_dst", "lvd_gd_loc", "lvd_lose", "lvd_lose_bn", "lvd_lose_ratio",
+    "lvd_n_big", "lvd_years", "nf_def", "nf_def_fsur", "nf_med_share", "nf_n", "nf_tib_d", "nf_tib_f",
+    "nf_tib_pct", "nf_year", "ns_best", "ns_best_missing", "ns_best_year", "ordinary_balance",
+    "ordinary_share_of_surplus_pct", "other_balance", "processing_balance", "processing_share_of_exports_pct",
+    "processing_share_of_imports_pct", "processing_share_of_surplus_pct", "regime_year", "rev_max", "rev_min",
+    "rev_n", "rev_qh_pct_a", "rev_qh_pct_b", "rev_years", "se_cells", "se_sources",
+)
+
+
+def key_figures(data_dir: Path | None = None) -> dict:
+    """The named figures chapter 3 glues, one dict (billion USD, 亿元 or % as each name says)."""
+    out = {}
+    nf = net_outflow_vs_foreign(data_dir=data_dir)
+    nfs = net_outflow_vs_foreign_summary(nf, data_dir).set_index("year")
+    y = int(nfs.index.max())
+    tib = nf[(nf["province"] == "Tibet") & (nf["year"] == y)].iloc[0]
+    out.update({"nf_year": y, "nf_n": int(nfs.loc[y, "n_provinces"]), "nf_def": int(nfs.loc[y, "n_total_deficit"]),
+                "nf_def_fsur": int(nfs.loc[y, "n_deficit_with_foreign_surplus"]),
+                "nf_med_share": float(100 * nfs.loc[y, "median_domestic_abs_share"]),
+                "nf_tib_f": float(tib["foreign_net"]), "nf_tib_d": float(tib["domestic_net"]),
+                "nf_tib_pct": float(tib["total_net_pct_va"])})
+    out.update(fie_figures(data_dir))
+    out.update(processing_share(2019, data_dir))
+    lvd = location_vs_destination(data_dir)
+    summ = location_vs_destination_summary(lvd)
+    gd = lvd[(lvd["province"] == "Guangdong") & (lvd["year"] == 2016)].iloc[0]
+    out.update({"lvd_gd_loc": float(gd["by_location_bn"]), "lvd_gd_dst": float(gd["by_destination_bn"]),
+                "lvd_years": f"{lvd['year'].min()}-{lvd['year'].max()}",
+                "lvd_gain": summ.iloc[0]["province"], "lvd_gain_bn": float(summ.iloc[0]["mean_difference_bn"]),
+                "lvd_lose": summ.iloc[-1]["province"], "lvd_lose_bn": float(-summ.iloc[-1]["mean_difference_bn"]),
+                "lvd_lose_ratio": float(summ.iloc[-1]["mean_ratio"]),
+                "lvd_n_big": int((summ["mean_ratio"].sub(1).abs() > 0.2).sum())})
+    gs = grp_sum_vs_national_gdp(data_dir)
+    lat = gs[(gs["grp_source_id"] == "nbs_fsnd_grp_2025") & (gs["gdp_source_id"] == "nbs_gdp_latest")]
+    first = gs[gs["grp_vintage"].str.contains("first published", case=False)
+               & (gs["gdp_source_id"] == "nbs_hgnd_gdp_2018")].set_index("year")
+    out.update({"gs_lat_min": float(lat["gap_pct"].min()), "gs_lat_max": float(lat["gap_pct"].max()),
+                "gs_lat_years": f"{lat['year'].min()}-{lat['year'].max()}",
+                "gs_lat_2016": float(lat.set_index("year").loc[2016, "gap"]),
+                "gs_first_2009": float(first.loc[2009, "gap_pct"]), "gs_first_max": float(first["gap_pct"].max()),
+                "gs_first_max_year": int(first["gap_pct"].idxmax())})
+    io = io_sums_vs_national(data_dir=data_dir).set_index("year")
+    for yr in io.index:
+        for c in ("foreign_sum", "domestic_sum", "total_sum", "national_goods_services", "n_foreign"):
+            out[f"io_{yr}_{c}"] = io.loc[yr, c].item()
+    ns = net_outflow_sum_vs_national_net_exports(data_dir=data_dir)
+    best = ns.loc[ns["n_provinces"].idxmax()]
+    out.update({"ns_best": int(best["n_provinces"]), "ns_best_year": int(best["year"]), "ns_best_missing": best["missing"]})
+    rev = census_revisions(data_dir)
+    g = rev[rev["series"] == "grp"]
+    qh = rev[(rev["province"] == "Qinghai") & (rev["year"] == 2007)].set_index("series")
+    out.update({"rev_years": f"{g['year'].min()}-{g['year'].max()}", "rev_n": int(len(g)),
+                "rev_min": float(g["revision_pct"].min()), "rev_max": float(g["revision_pct"].max()),
+                "rev_qh_pct_a": float(100 * qh.loc["net_outflow_goods_services", "value_earlier"]
+                                      / qh.loc["grp_expenditure", "value_earlier"]),
+                "rev_qh_pct_b": float(100 * qh.loc["net_outflow_goods_services", "value_later"]
+                                      / qh.loc["grp_expenditure", "value_later"])})
+    cb = customs_vs_bop_goods(data_dir).set_index("year")
+    big = cb["difference_bn"].abs().idxmax()
+    out.update({"cb_first": int(cb.index.min()), "cb_last": int(cb.index.max()),
+                "cb_n_customs_higher": int((cb["difference_bn"] > 0).sum()), "cb_n": int(len(cb)),
+                "cb_2019_c": float(cb.loc[2019, "customs_balance_bn"]), "cb_2019_b": float(cb.loc[2019, "bop_goods_bn"]),
+                "cb_big_year": int(big), "cb_big": float(cb.loc[big, "difference_bn"])})
+    se = source_errors(data_dir)
+    out.update({"se_cells": int(se["n_cells"].sum()), "se_sources": int(se["source_id"].nunique())})
+    return {k: out[k] for k in CHAPTER_KEYS}

@@ -552,11 +552,12 @@ CHAPTER_KEYS = (
     "gdp_max_diff", "goods_2018", "goods_prev", "goods_record_before", "goods_record_before_year", "h1_2018",
     "h2_2018", "ip_2023", "last_annual_deficit_before_2018", "last_annual_deficit_value", "last_year",
     "n_annual_surpluses_1994_2017", "n_half_years_before_2018", "n_quarterly_deficits", "peak_pct",
-    "peak_pct_year", "petering_verdict", "prev_year", "q1_2018", "quarter_vs_year_before", "q2_2018", "quarterly_deficits", "rate_1993",
-    "rate_1994", "rate_jump_pct", "recent_mean_pct", "release_last", "release_last_quarter", "release_prev",
-    "release_same_quarter_before", "services_2018", "services_2019", "services_2020", "services_2023",
-    "services_deficit_max", "services_deficit_max_year", "share_highest_since", "transport_2023",
-    "travel_2019", "travel_2020", "travel_2023", "travel_share_2019", "wdi_last", "workbook_last_year",
+    "peak_pct_year", "petering_verdict", "prev_year", "q1_2018", "quarter_vs_year_before", "q2_2018",
+    "quarterly_deficits", "rate_1993", "rate_1994", "rate_jump_pct", "recent_mean_pct", "release_last",
+    "release_last_quarter", "release_prev", "release_same_quarter_before", "services_2018", "services_2019",
+    "services_2020", "services_2023", "services_deficit_max", "services_deficit_max_year",
+    "share_highest_since", "transport_2023", "travel_2019", "travel_2020", "travel_2023", "travel_share_2019",
+    "wdi_last", "workbook_last_year",
 )
 
 
