@@ -12,7 +12,11 @@ compares, built from :mod:`helpers.data` series (so reader-added NBS exports flo
   national balance of goods and services, only for years with (nearly) every province;
 * :func:`census_revisions`: the same province-year in two vintages;
 * :func:`customs_vs_bop_goods`: national customs balance vs SAFE BoP goods balance (USD);
-* :func:`source_errors`: the published cells the build left out, by reason.
+* :func:`source_errors`: the published cells the build left out, by reason;
+* :func:`io_sums_vs_national`: the complete IO years summed against SAFE's goods and services balance;
+* :func:`fie_share`, :func:`processing_share`: who earns the customs surplus (foreign-invested firms,
+  processing trade);
+* :func:`key_figures`: the named values chapter 3 glues.
 """
 from __future__ import annotations
 
@@ -250,14 +254,6 @@ def _pick_vintage(vins: pd.DataFrame, g: pd.DataFrame, which: str):
         return None
     r = v.iloc[0]
     return r["source_id"], r["vintage"]
-
-
-def census_revision_summary(df: pd.DataFrame | None = None, data_dir: Path | None = None) -> pd.DataFrame:
-    """Per series and year: province-years compared, median, min and max revision (%)."""
-    d = census_revisions(data_dir) if df is None else df
-    return (d.groupby(["series", "year"]).agg(n=("geo_code", "size"), median_pct=("revision_pct", "median"),
-                                               min_pct=("revision_pct", "min"), max_pct=("revision_pct", "max"))
-             .reset_index())
 
 
 # --------------------------------------------------------------------------- 6. customs vs BoP

@@ -22,6 +22,10 @@ Everything here reads the tidy tables in ``data/`` (never the raw files):
   :func:`bop_latest` gives the latest published value per period across workbook and releases;
   :func:`current_account_recent` the annual current account 2018-2025 + 2026Q1 and its % of GDP.
 
+* Below the totals: :func:`services_by_type` (table ``national_bop_services``), :func:`dual_rate_caveat`
+  (the 1994 unification of the exchange rate), :func:`revisions` (one period across every release),
+  :func:`key_figures` (what chapter 6 glues).
+
 >>> from helpers import national
 >>> national.annual_balances().query("year == 2018")[["year", "current_account"]]
 >>> national.episode_2018()["calendar_2018"]          # +241.31 亿美元: a surplus
