@@ -12,7 +12,11 @@ compares, built from :mod:`helpers.data` series (so reader-added NBS exports flo
   national balance of goods and services, only for years with (nearly) every province;
 * :func:`census_revisions`: the same province-year in two vintages;
 * :func:`customs_vs_bop_goods`: national customs balance vs SAFE BoP goods balance (USD);
-* :func:`source_errors`: the published cells the build left out, by reason.
+* :func:`source_errors`: the published cells the build left out, by reason;
+* :func:`io_sums_vs_national`: the complete IO years summed against SAFE's goods and services balance;
+* :func:`fie_share`, :func:`processing_share`: who earns the customs surplus (foreign-invested firms,
+  processing trade);
+* :func:`key_figures`: the named values chapter 3 glues.
 """
 from __future__ import annotations
 
@@ -20,35 +24,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import data, decomposition, provinces, schema
+from . import data, decomposition, provinces, schema, units
 
-BN = 1e9  # US dollars per billion
-
-
-def _series(name: str, data_dir: Path | None, provincial: bool | None = True) -> pd.DataFrame:
-    try:
-        df = data.series(name, data_dir=data_dir)
-    except data.UnknownTableError:
-        return pd.DataFrame(columns=["table"] + schema.COLUMNS)
-    if provincial is True:
-        df = df[df["geo_code"] != provinces.NATIONAL_CODE]
-    elif provincial is False:
-        df = df[df["geo_code"] == provinces.NATIONAL_CODE]
-    return df
+#: US dollars in one billion (the unit of the customs and BoP comparisons here).
+USD_PER_BILLION = 1e9
+#: Yuan in one 亿元 (100 million yuan).
+YUAN_PER_100M = 1e8
 
 
-def _official(df: pd.DataFrame, data_dir: Path | None) -> pd.DataFrame:
-    info = decomposition.source_info(data_dir)
-    sec = set(info.loc[info["secondary"], "source_id"])
-    return df[~df["source_id"].isin(sec)]
-
-
-def _usd(df: pd.DataFrame) -> pd.Series:
-    bad = ~df["unit"].isin(schema.TO_USD)
-    if bad.any():
-        raise ValueError(f"expected US-dollar units, got {sorted(set(df.loc[bad, 'unit']))} "
-                         f"in table(s) {sorted(set(df.loc[bad, 'table']))}")
-    return df["value"] * df["unit"].map(schema.TO_USD)
+def _official(name: str, data_dir: Path | None, level: str = "provincial") -> pd.DataFrame:
+    """One series from data/, official sources only, at one level (the series must exist)."""
+    return data.series(name, level=level, official_only=True, data_dir=data_dir)
 
 
 # --------------------------------------------------------------------------- 1. customs allocation
@@ -60,18 +46,15 @@ def location_vs_destination(data_dir: Path | None = None) -> pd.DataFrame:
     ``ratio`` (destination / location). A positive difference means the province's goods are
     traded through firms registered elsewhere (the location measure *understates* its trade).
     """
-    loc = _official(_series("trade_total_by_location", data_dir), data_dir)
-    dst = _official(_series("trade_total_by_destination_source", data_dir), data_dir)
-    if loc.empty or dst.empty:
-        raise decomposition.DecompositionError(
-            "needs trade_total_by_location and trade_total_by_destination_source (NBS A060101, A060201)")
+    loc = _official("trade_total_by_location", data_dir)
+    dst = _official("trade_total_by_destination_source", data_dir)
     key = ["geo_code", "year"]
-    loc = loc.assign(usd=_usd(loc)).sort_values("vintage", ascending=False).drop_duplicates(key)
-    dst = dst.assign(usd=_usd(dst)).sort_values("vintage", ascending=False).drop_duplicates(key)
+    loc = loc.assign(usd=units.frame_usd(loc)).sort_values("vintage", ascending=False).drop_duplicates(key)
+    dst = dst.assign(usd=units.frame_usd(dst)).sort_values("vintage", ascending=False).drop_duplicates(key)
     m = loc[key + ["usd", "source_id", "vintage"]].merge(
         dst[key + ["usd", "source_id", "vintage"]], on=key, suffixes=("_location", "_destination"))
-    m["by_location_bn"] = m["usd_location"] / BN
-    m["by_destination_bn"] = m["usd_destination"] / BN
+    m["by_location_bn"] = m["usd_location"] / USD_PER_BILLION
+    m["by_destination_bn"] = m["usd_destination"] / USD_PER_BILLION
     m["difference_bn"] = m["by_destination_bn"] - m["by_location_bn"]
     m["ratio"] = m["by_destination_bn"] / m["by_location_bn"]
     m = decomposition._label(m)
@@ -138,14 +121,12 @@ def grp_sum_vs_national_gdp(data_dir: Path | None = None) -> pd.DataFrame:
     Only years in which all 31 provinces have a GRP in that vintage are summed (a partial sum
     would be meaningless). ``gap_pct`` = (sum - GDP) / GDP * 100.
     """
-    g = _official(_series("grp", data_dir), data_dir)
+    g = _official("grp", data_dir)
     g = g[g["unit"].isin(schema.TO_CNY)]
-    g = g.assign(value=g["value"] * g["unit"].map(schema.TO_CNY) / 1e8)
-    n = _series("gdp", data_dir, provincial=False)
+    g = g.assign(value=g["value"] * g["unit"].map(schema.TO_CNY) / YUAN_PER_100M)
+    n = _official("gdp", data_dir, level="national")
     n = n[n["unit"].isin(schema.TO_CNY)]
-    n = n.assign(value=n["value"] * n["unit"].map(schema.TO_CNY) / 1e8)
-    if g.empty or n.empty:
-        raise decomposition.DecompositionError("needs provincial series grp and national series gdp")
+    n = n.assign(value=n["value"] * n["unit"].map(schema.TO_CNY) / YUAN_PER_100M)
     sums = (g.groupby(["source_id", "vintage", "year"])
               .agg(n_provinces=("geo_code", "nunique"), grp_sum=("value", "sum")).reset_index())
     sums = sums[sums["n_provinces"] == len(provinces.CODES)]
@@ -189,25 +170,36 @@ def net_outflow_sum_vs_national_net_exports(panel: pd.DataFrame | None = None, m
 def _national_goods_services_cny(data_dir: Path | None) -> pd.DataFrame:
     """SAFE balance of goods and services in 亿元: SAFE's own yuan series where published (2010-),
     else the US-dollar series at the official annual average rate (``fx_source_id`` says which)."""
-    from . import units
-    cny = _series("bop_goods_and_services_cny", data_dir, provincial=False)
-    cny = cny[(cny["unit"] == "亿元") & cny["quarter"].isna()]
-    usd = _series("bop_goods_and_services", data_dir, provincial=False)
-    usd = usd[usd["unit"].isin(schema.TO_USD) & usd["quarter"].isna()]
-    rows = {int(r.year): {"year": int(r.year), "national_goods_services": float(r.value), "national_source_id": r.source_id,
-                          "national_vintage": r.vintage, "fx_source_id": ""} for r in cny.itertuples()}
-    for r in usd.itertuples():
-        y = int(r.year)
-        if y in rows:
-            continue
-        try:
-            c = units.convert(float(r.value), r.unit, y, data_dir)
-        except units.ConversionError:
-            continue
-        rows[y] = {"year": y, "national_goods_services": c.cny_100m, "national_source_id": r.source_id,
-                   "national_vintage": r.vintage, "fx_source_id": c.rate_source_id}
-    return pd.DataFrame(list(rows.values()), columns=["year", "national_goods_services", "national_source_id",
-                                                      "national_vintage", "fx_source_id"])
+    cny = _official("bop_goods_and_services_cny", data_dir, level="national")
+    cny = cny[cny["unit"] == "亿元"]
+    usd = _official("bop_goods_and_services", data_dir, level="national")
+    usd = usd[~usd["year"].isin(cny["year"])]
+    conv = units.frame_to_cny_100m(usd, data_dir)
+    fx = units.fx_rates(data_dir).set_index("year")["source_id"]
+    out = pd.concat([cny.assign(fx_source_id=""), conv.assign(fx_source_id=conv["year"].map(fx))])
+    out = out.rename(columns={"value": "national_goods_services", "source_id": "national_source_id",
+                              "vintage": "national_vintage"})
+    out["year"] = out["year"].astype(int)
+    return out[["year", "national_goods_services", "national_source_id", "national_vintage", "fx_source_id"]]
+
+
+def io_sums_vs_national(years: tuple[int, ...] = (2012, 2017), data_dir: Path | None = None) -> pd.DataFrame:
+    """The complete IO years: provincial sums of the foreign balance, the domestic (inter-provincial) part
+    and the total net outflow (亿元) against SAFE's balance of goods and services.
+
+    Inter-provincial outflows and inflows should cancel across 31 provinces (``domestic_sum`` near 0); they do
+    not. ``n_foreign`` counts provinces whose table splits foreign from domestic trade.
+    """
+    bop = _national_goods_services_cny(data_dir).set_index("year")
+    rows = []
+    for y in years:
+        s = decomposition.io_split(y, data_dir)
+        rows.append({"year": y, "n_provinces": int(s["geo_code"].nunique()), "n_foreign": int(s["foreign_net"].notna().sum()),
+                     "foreign_sum": float(s["foreign_net"].sum()), "domestic_sum": float(s["domestic_net"].sum()),
+                     "total_sum": float(s["total_net"].sum()),
+                     "national_goods_services": float(bop.loc[y, "national_goods_services"]),
+                     "sources": ", ".join(sorted(set(s["source_id"])))})
+    return pd.DataFrame(rows)
 
 
 # --------------------------------------------------------------------------- 5. census revisions
@@ -221,7 +213,7 @@ def census_revisions(data_dir: Path | None = None) -> pd.DataFrame:
     """
     rows = []
     # nominal GRP across vintages
-    g = _official(_series("grp", data_dir), data_dir)
+    g = _official("grp", data_dir)
     g = g[g["unit"] == "亿元"]
     vins = g.groupby(["source_id", "vintage"])["year"].agg(["min", "max"]).reset_index()
     if len(vins) >= 2:
@@ -264,14 +256,6 @@ def _pick_vintage(vins: pd.DataFrame, g: pd.DataFrame, which: str):
     return r["source_id"], r["vintage"]
 
 
-def census_revision_summary(df: pd.DataFrame | None = None, data_dir: Path | None = None) -> pd.DataFrame:
-    """Per series and year: province-years compared, median, min and max revision (%)."""
-    d = census_revisions(data_dir) if df is None else df
-    return (d.groupby(["series", "year"]).agg(n=("geo_code", "size"), median_pct=("revision_pct", "median"),
-                                               min_pct=("revision_pct", "min"), max_pct=("revision_pct", "max"))
-             .reset_index())
-
-
 # --------------------------------------------------------------------------- 6. customs vs BoP
 def customs_vs_bop_goods(data_dir: Path | None = None) -> pd.DataFrame:
     """National customs trade balance vs the SAFE balance-of-payments goods balance, billion USD.
@@ -280,18 +264,16 @@ def customs_vs_bop_goods(data_dir: Path | None = None) -> pd.DataFrame:
     goods on a change-of-ownership basis (exports and imports both FOB), so the two differ even
     before errors: ``difference_bn`` = customs - BoP.
     """
-    ex = _series("customs_exports_usd", data_dir, provincial=False)
-    im = _series("customs_imports_usd", data_dir, provincial=False)
-    bop = _series("bop_goods", data_dir, provincial=False)
-    if ex.empty or im.empty or bop.empty:
-        raise decomposition.DecompositionError("needs national customs_exports_usd, customs_imports_usd and bop_goods")
+    ex = _official("customs_exports_usd", data_dir, level="national")
+    im = _official("customs_imports_usd", data_dir, level="national")
+    bop = _official("bop_goods", data_dir, level="national")
     key = ["year", "source_id", "vintage"]
-    c = ex.assign(usd=_usd(ex))[key + ["usd"]].merge(im.assign(usd=_usd(im))[key + ["usd"]], on=key,
-                                                    suffixes=("_ex", "_im"))
-    c["customs_balance_bn"] = (c["usd_ex"] - c["usd_im"]) / BN
+    c = ex.assign(usd=units.frame_usd(ex))[key + ["usd"]].merge(im.assign(usd=units.frame_usd(im))[key + ["usd"]],
+                                                               on=key, suffixes=("_ex", "_im"))
+    c["customs_balance_bn"] = (c["usd_ex"] - c["usd_im"]) / USD_PER_BILLION
     c = c.sort_values(["year", "vintage"], ascending=[True, False]).drop_duplicates("year")
-    b = bop[bop["quarter"].isna()] if "quarter" in bop else bop
-    b = b.assign(bop_goods_bn=_usd(b) / BN).sort_values("vintage", ascending=False).drop_duplicates("year")
+    b = bop.assign(bop_goods_bn=units.frame_usd(bop) / USD_PER_BILLION).sort_values("vintage", ascending=False)
+    b = b.drop_duplicates("year")
     m = c[["year", "customs_balance_bn", "source_id", "vintage"]].rename(
         columns={"source_id": "customs_source_id", "vintage": "customs_vintage"}).merge(
         b[["year", "bop_goods_bn", "source_id", "vintage"]].rename(
@@ -339,3 +321,149 @@ def source_errors(data_dir: Path | None = None) -> pd.DataFrame:
         years=("year", lambda y: (f"{int(y.min())}" if y.min() == y.max() else f"{int(y.min())}-{int(y.max())}")),
         provinces=("geo_code", _prov), reason=("reason", "first")).reset_index()
     return out.sort_values(["kind", "source_id"]).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- 8. who earns the customs surplus
+def fie_share(data_dir: Path | None = None) -> pd.DataFrame:
+    """Foreign-invested enterprises' (外商投资企业) part of China's customs goods trade, per NBS scrape and year.
+
+    National customs exports and imports and the FIE exports and imports (NBS 货物进出口总额 and
+    外商投资企业货物进出口总额, 百万美元) are paired within one scrape (vintage), never across:
+    ``fie_balance_bn`` and ``customs_balance_bn`` in billion USD, ``fie_share_of_surplus_pct`` = FIE balance
+    / customs balance x 100, ``fie_share_of_exports_pct``.
+    """
+    parts = {}
+    for name in ("customs_exports_usd", "customs_imports_usd", "fie_exports_usd", "fie_imports_usd"):
+        d = _official(name, data_dir, level="national")
+        d = d[d["source_id"].str.startswith("nbs_hgnd_")]
+        d = d.assign(bn=units.frame_usd(d) / USD_PER_BILLION, scrape=d["vintage"].str.extract(r"scraped (\d{4})")[0])
+        parts[name] = d.set_index(["scrape", "year"])["bn"]
+    df = pd.DataFrame(parts).dropna().reset_index()
+    df["customs_balance_bn"] = df["customs_exports_usd"] - df["customs_imports_usd"]
+    df["fie_balance_bn"] = df["fie_exports_usd"] - df["fie_imports_usd"]
+    df["fie_share_of_surplus_pct"] = df["fie_balance_bn"] / df["customs_balance_bn"] * 100
+    df["fie_share_of_exports_pct"] = df["fie_exports_usd"] / df["customs_exports_usd"] * 100
+    df["vintage"] = "NBS database as scraped " + df["scrape"]
+    df["year"] = df["year"].astype(int)
+    return df.sort_values(["scrape", "year"]).reset_index(drop=True)
+
+
+def fie_figures(data_dir: Path | None = None) -> dict:
+    """Named FIE figures: each year from the latest scrape that has it (the scrape is named)."""
+    f = fie_share(data_dir).sort_values("scrape").drop_duplicates("year", keep="last").set_index("year")
+    pk = f["fie_share_of_surplus_pct"].idxmax()
+    out = {"fie_first_year": int(f.index.min()), "fie_last_year": int(f.index.max()),
+           "fie_peak_year": int(pk), "fie_peak_share": float(f.loc[pk, "fie_share_of_surplus_pct"]),
+           "fie_peak_scrape": f.loc[pk, "scrape"]}
+    for y in (2005, 2010, 2015, 2022):
+        out[f"fie_share_{y}"] = float(f.loc[y, "fie_share_of_surplus_pct"])
+        out[f"fie_balance_{y}"] = float(f.loc[y, "fie_balance_bn"])
+        out[f"fie_exports_share_{y}"] = float(f.loc[y, "fie_share_of_exports_pct"])
+        out[f"fie_scrape_{y}"] = f.loc[y, "scrape"]
+    return out
+
+
+#: GACC regimes that make up processing trade (加工贸易): processing and assembling (来料加工装配贸易) and
+#: processing with imported materials (进料加工贸易).
+PROCESSING_REGIMES = ("processing_and_assembling", "processing_with_imported_materials")
+
+
+def processing_share(year: int = 2019, data_dir: Path | None = None) -> dict:
+    """Processing trade's part of the customs goods trade and balance (GACC table (5), January-December).
+
+    Billion USD; ``processing_share_of_surplus_pct`` = processing balance / customs balance x 100. Only 2019
+    is held (table ``national_customs_regime``).
+    """
+    def flow(kind: str, regime: str | None) -> float:
+        name = f"customs_{kind}_{regime}_usd" if regime else f"customs_{kind}_usd"
+        d = data.series(name, source_id="gacc_t05_2019_12_regimes" if regime else "gacc_t05_2019_12",
+                        level="national", data_dir=data_dir)
+        d = d[d["year"] == year]
+        return float(units.frame_usd(d).sum() / USD_PER_BILLION)
+
+    ex, im = flow("exports", None), flow("imports", None)
+    pex = sum(flow("exports", r) for r in PROCESSING_REGIMES)
+    pim = sum(flow("imports", r) for r in PROCESSING_REGIMES)
+    oex, oim = flow("exports", "ordinary_trade"), flow("imports", "ordinary_trade")
+    return {"regime_year": year, "customs_exports": ex, "customs_imports": im, "customs_balance": ex - im,
+            "processing_exports": pex, "processing_imports": pim, "processing_balance": pex - pim,
+            "processing_share_of_exports_pct": pex / ex * 100, "processing_share_of_imports_pct": pim / im * 100,
+            "processing_share_of_surplus_pct": (pex - pim) / (ex - im) * 100,
+            "ordinary_balance": oex - oim, "ordinary_share_of_surplus_pct": (oex - oim) / (ex - im) * 100,
+            "other_balance": (ex - im) - (pex - pim) - (oex - oim)}
+
+
+#: The figures chapter 3 glues (every one is read by its prose or charts).
+CHAPTER_KEYS = (
+    "cb_2019_b", "cb_2019_c", "cb_big", "cb_big_year", "cb_first", "cb_last", "cb_n", "cb_n_customs_higher",
+    "customs_balance", "fie_balance_2022", "fie_exports_share_2005", "fie_exports_share_2022",
+    "fie_peak_share", "fie_peak_year", "fie_scrape_2005", "fie_scrape_2022", "fie_share_2005",
+    "fie_share_2010", "fie_share_2015", "fie_share_2022", "gs_first_2009", "gs_first_max", "gs_first_max_year",
+    "gs_lat_2016", "gs_lat_max", "gs_lat_min", "gs_lat_years", "io_2012_domestic_sum", "io_2012_n_foreign",
+    "io_2017_domestic_sum", "io_2017_foreign_sum", "io_2017_national_goods_services", "io_2017_total_sum",
+    "lvd_gain", "lvd_gain_bn", "lvd_gd_dst", "lvd_gd_loc", "lvd_lose", "lvd_lose_bn", "lvd_lose_ratio",
+    "lvd_n_big", "lvd_years", "nf_def", "nf_def_fsur", "nf_med_share", "nf_n", "nf_tib_d", "nf_tib_f",
+    "nf_tib_pct", "nf_year", "ns_best", "ns_best_missing", "ns_best_year", "ordinary_balance",
+    "ordinary_share_of_surplus_pct", "other_balance", "processing_balance", "processing_share_of_exports_pct",
+    "processing_share_of_imports_pct", "processing_share_of_surplus_pct", "regime_year", "rev_max", "rev_min",
+    "rev_n", "rev_qh_pct_a", "rev_qh_pct_b", "rev_years", "se_cells", "se_sources",
+)
+
+
+def key_figures(data_dir: Path | None = None) -> dict:
+    """The named figures chapter 3 glues, one dict (billion USD, 亿元 or % as each name says)."""
+    out = {}
+    nf = net_outflow_vs_foreign(data_dir=data_dir)
+    nfs = net_outflow_vs_foreign_summary(nf, data_dir).set_index("year")
+    y = int(nfs.index.max())
+    tib = nf[(nf["province"] == "Tibet") & (nf["year"] == y)].iloc[0]
+    out.update({"nf_year": y, "nf_n": int(nfs.loc[y, "n_provinces"]), "nf_def": int(nfs.loc[y, "n_total_deficit"]),
+                "nf_def_fsur": int(nfs.loc[y, "n_deficit_with_foreign_surplus"]),
+                "nf_med_share": float(100 * nfs.loc[y, "median_domestic_abs_share"]),
+                "nf_tib_f": float(tib["foreign_net"]), "nf_tib_d": float(tib["domestic_net"]),
+                "nf_tib_pct": float(tib["total_net_pct_va"])})
+    out.update(fie_figures(data_dir))
+    out.update(processing_share(2019, data_dir))
+    lvd = location_vs_destination(data_dir)
+    summ = location_vs_destination_summary(lvd)
+    gd = lvd[(lvd["province"] == "Guangdong") & (lvd["year"] == 2016)].iloc[0]
+    out.update({"lvd_gd_loc": float(gd["by_location_bn"]), "lvd_gd_dst": float(gd["by_destination_bn"]),
+                "lvd_years": f"{lvd['year'].min()}-{lvd['year'].max()}",
+                "lvd_gain": summ.iloc[0]["province"], "lvd_gain_bn": float(summ.iloc[0]["mean_difference_bn"]),
+                "lvd_lose": summ.iloc[-1]["province"], "lvd_lose_bn": float(-summ.iloc[-1]["mean_difference_bn"]),
+                "lvd_lose_ratio": float(summ.iloc[-1]["mean_ratio"]),
+                "lvd_n_big": int((summ["mean_ratio"].sub(1).abs() > 0.2).sum())})
+    gs = grp_sum_vs_national_gdp(data_dir)
+    lat = gs[(gs["grp_source_id"] == "nbs_fsnd_grp_2025") & (gs["gdp_source_id"] == "nbs_gdp_latest")]
+    first = gs[gs["grp_vintage"].str.contains("first published", case=False)
+               & (gs["gdp_source_id"] == "nbs_hgnd_gdp_2018")].set_index("year")
+    out.update({"gs_lat_min": float(lat["gap_pct"].min()), "gs_lat_max": float(lat["gap_pct"].max()),
+                "gs_lat_years": f"{lat['year'].min()}-{lat['year'].max()}",
+                "gs_lat_2016": float(lat.set_index("year").loc[2016, "gap"]),
+                "gs_first_2009": float(first.loc[2009, "gap_pct"]), "gs_first_max": float(first["gap_pct"].max()),
+                "gs_first_max_year": int(first["gap_pct"].idxmax())})
+    io = io_sums_vs_national(data_dir=data_dir).set_index("year")
+    for yr in io.index:
+        for c in ("foreign_sum", "domestic_sum", "total_sum", "national_goods_services", "n_foreign"):
+            out[f"io_{yr}_{c}"] = io.loc[yr, c].item()
+    ns = net_outflow_sum_vs_national_net_exports(data_dir=data_dir)
+    best = ns.loc[ns["n_provinces"].idxmax()]
+    out.update({"ns_best": int(best["n_provinces"]), "ns_best_year": int(best["year"]), "ns_best_missing": best["missing"]})
+    rev = census_revisions(data_dir)
+    g = rev[rev["series"] == "grp"]
+    qh = rev[(rev["province"] == "Qinghai") & (rev["year"] == 2007)].set_index("series")
+    out.update({"rev_years": f"{g['year'].min()}-{g['year'].max()}", "rev_n": int(len(g)),
+                "rev_min": float(g["revision_pct"].min()), "rev_max": float(g["revision_pct"].max()),
+                "rev_qh_pct_a": float(100 * qh.loc["net_outflow_goods_services", "value_earlier"]
+                                      / qh.loc["grp_expenditure", "value_earlier"]),
+                "rev_qh_pct_b": float(100 * qh.loc["net_outflow_goods_services", "value_later"]
+                                      / qh.loc["grp_expenditure", "value_later"])})
+    cb = customs_vs_bop_goods(data_dir).set_index("year")
+    big = cb["difference_bn"].abs().idxmax()
+    out.update({"cb_first": int(cb.index.min()), "cb_last": int(cb.index.max()),
+                "cb_n_customs_higher": int((cb["difference_bn"] > 0).sum()), "cb_n": int(len(cb)),
+                "cb_2019_c": float(cb.loc[2019, "customs_balance_bn"]), "cb_2019_b": float(cb.loc[2019, "bop_goods_bn"]),
+                "cb_big_year": int(big), "cb_big": float(cb.loc[big, "difference_bn"])})
+    se = source_errors(data_dir)
+    out.update({"se_cells": int(se["n_cells"].sum()), "se_sources": int(se["source_id"].nunique())})
+    return {k: out[k] for k in CHAPTER_KEYS}

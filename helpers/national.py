@@ -22,6 +22,10 @@ Everything here reads the tidy tables in ``data/`` (never the raw files):
   :func:`bop_latest` gives the latest published value per period across workbook and releases;
   :func:`current_account_recent` the annual current account 2018-2025 + 2026Q1 and its % of GDP.
 
+* Below the totals: :func:`services_by_type` (table ``national_bop_services``), :func:`dual_rate_caveat`
+  (the 1994 unification of the exchange rate), :func:`revisions` (one period across every release),
+  :func:`key_figures` (what chapter 6 glues).
+
 >>> from helpers import national
 >>> national.annual_balances().query("year == 2018")[["year", "current_account"]]
 >>> national.episode_2018()["calendar_2018"]          # +241.31 亿美元: a surplus
@@ -58,8 +62,8 @@ GDP_SOURCES = {
     "nbs": "NBS GDP (latest revision, 亿元) at the official annual average yuan/USD rate",
     "wdi": "World Bank WDI NY.GDP.MKTP.CD (current US$), mirror vintage ending 2022",
 }
-SOURCE_NOTE = ("Source: SAFE, China balance of payments time series (BPM6), revised release to 2023Q4; "
-               "GDP: NBS (latest revision) at the NBS/WDI official annual average exchange rate.")
+#: US dollars in one 亿美元 (100 million US dollars), the unit of every balance here.
+USD_PER_100M = 1e8
 
 
 class NationalDataError(LookupError):
@@ -67,19 +71,11 @@ class NationalDataError(LookupError):
 
 
 def _bop(data_dir: Path | None = None) -> pd.DataFrame:
-    frames = []
-    for s in BOP_SERIES:
-        try:
-            df = data.series(s, annual=False, data_dir=data_dir)
-        except data.UnknownTableError as exc:
-            raise NationalDataError(f"data/ has no series {s!r} (SAFE BoP, table national_bop): {exc}") from exc
-        df = df[(df["geo_code"] == "000000") & (df["unit"] == "亿美元")]
-        frames.append(df)
+    """The SAFE workbook's balances (亿美元), one vintage only (source ``safe_bop_bpm6``)."""
+    frames = [data.series(s, source_id=SAFE_SOURCE, level="national", annual=False, data_dir=data_dir)
+              for s in BOP_SERIES]
     df = pd.concat(frames, ignore_index=True)
-    if df["vintage"].nunique() > 1 or df["source_id"].nunique() > 1:
-        # keep the SAFE release the build wrote; never splice vintages
-        df = df[df["source_id"] == SAFE_SOURCE]
-    return df
+    return df[df["unit"] == "亿美元"]
 
 
 @data.cached_on_data
@@ -93,6 +89,7 @@ def annual_balances(data_dir: Path | None = None, start: int = 1982) -> pd.DataF
     return out[["year"] + [c for c in BOP_SERIES.values() if c in out.columns]]
 
 
+@data.cached_on_data
 def quarterly_balances(data_dir: Path | None = None) -> pd.DataFrame:
     """Quarterly SAFE balances (亿美元): year, quarter, period ('2018Q1'), one column per balance."""
     df = _bop(data_dir)
@@ -125,19 +122,15 @@ def gdp_usd(data_dir: Path | None = None) -> pd.DataFrame:
     ``gdp_nbs_usd`` uses NBS GDP, latest revision (source ``nbs_gdp_latest``), never the 2018
     scrape (an older vintage, kept apart). ``diff_pct`` = NBS-based minus WDI, % of WDI.
     """
-    gdp = data.series("gdp", geo="000000", data_dir=data_dir)
-    latest = gdp[gdp["source_id"] == "nbs_gdp_latest"]
+    latest = data.series("gdp", source_id="nbs_gdp_latest", level="national", data_dir=data_dir)
     if latest.empty:
         raise NationalDataError("data/ has no NBS GDP, latest revision (series gdp, source nbs_gdp_latest)")
     fx = units.fx_rates(data_dir)
     nbs = latest[["year", "value"]].rename(columns={"value": "gdp_cny_100m"}).merge(fx, on="year", how="inner")
     nbs["gdp_nbs_usd"] = nbs["gdp_cny_100m"] / nbs["cny_per_usd"]          # 亿元 / (元/美元) = 亿美元
     nbs = nbs.rename(columns={"source_id": "fx_source"})
-    try:
-        w = data.series("wdi_gdp_usd", geo="000000", data_dir=data_dir)
-        w = w[["year", "value"]].assign(gdp_wdi_usd=lambda d: d["value"] / 1e8).drop(columns="value")  # 美元 -> 亿美元
-    except data.UnknownTableError:
-        w = pd.DataFrame(columns=["year", "gdp_wdi_usd"])
+    w = data.series("wdi_gdp_usd", level="national", data_dir=data_dir)
+    w = pd.DataFrame({"year": w["year"], "gdp_wdi_usd": units.frame_usd(w) / USD_PER_100M})
     out = nbs.merge(w, on="year", how="outer").sort_values("year").reset_index(drop=True)
     out["diff_pct"] = (out["gdp_nbs_usd"] / out["gdp_wdi_usd"] - 1) * 100
     return out[["year", "gdp_cny_100m", "cny_per_usd", "fx_source", "gdp_nbs_usd", "gdp_wdi_usd", "diff_pct"]]
@@ -202,7 +195,9 @@ def episode_2018(data_dir: Path | None = None) -> dict:
     sum_quarters_2018, last_annual_deficit_before_2018, annual_deficits_1994_2023,
     first_quarterly_deficit (with its value), quarterly_deficits (list of periods),
     half_year_deficits, half_year_deficits_before_2018, quarterly_deficits_after_2018,
-    annual_2019_2023 (dict year -> value), first_quarterly_year.
+    annual_2019_2023 (dict year -> value), first_quarterly_year, first_half_year ('1998H1'),
+    n_half_years_before_2018, half_year_deficits_after_2018, n_annual_surpluses_1994_2017.
+    Half-years exist only from 1998: whether any half of 1994-1997 was in deficit is not in these data.
     """
     a = annual_balances(data_dir, start=1950)
     q = quarterly_balances(data_dir)
@@ -234,6 +229,11 @@ def episode_2018(data_dir: Path | None = None) -> dict:
         "half_year_deficits_before_2018": list(hdef.loc[hdef["year"] < 2018, "period"]),
         "quarterly_deficits_after_2018": list(qdef.loc[qdef["year"] > 2018, "period"]),
         "annual_2019_2023": {int(y): float(v) for y, v in ca_a.items() if 2019 <= y <= 2023},
+        # what the half-year series (from 1998) can show: halves before 2018, none in deficit
+        "first_half_year": str(h["period"].iloc[0]),
+        "n_half_years_before_2018": int((h["year"] < 2018).sum()),
+        "half_year_deficits_after_2018": list(hdef.loc[hdef["year"] > 2018, "period"]),
+        "n_annual_surpluses_1994_2017": int(((a["year"].between(1994, 2017)) & (a["current_account"] > 0)).sum()),
     }
 
 
@@ -325,19 +325,33 @@ def bop_latest(series: str | list[str] | None = None, include_secondary: bool = 
     (base name), ``value`` and ``unit`` (always 亿美元), ``value_as_published``, ``unit_as_published``,
     ``source_id``, ``vintage``, ``release_date``, ``secondary``, ``table``.
     """
-    frames = [_usd_rows(data.load("national_bop", data_dir), "national_bop")]
-    if RELEASES_TABLE in data.tables(data_dir):
-        frames.append(_usd_rows(data.load(RELEASES_TABLE, data_dir), RELEASES_TABLE))
-    df = pd.concat(frames, ignore_index=True)
+    df = _bop_candidates(series, include_secondary, data_dir)
+    df = df.sort_values("_key", key=lambda k: k.map(lambda t: (t[0][0], t[0][1], t[1], t[2])), kind="mergesort")
+    df = df.drop_duplicates(["period", "base"], keep="last")
+    return _tidy_releases(df)
+
+
+@data.cached_on_data
+def _all_candidates(data_dir: Path | None = None) -> pd.DataFrame:
+    df = pd.concat([_usd_rows(data.load(t, data_dir), t) for t in ("national_bop", RELEASES_TABLE)],
+                   ignore_index=True)
+    dates = [release_date(v, s) for v, s in zip(df["vintage"], df["source_id"])]
+    df["release_date"] = [d[0] for d in dates]
+    df["_key"] = [(d[1], not sec, u == "亿美元") for d, sec, u in zip(dates, df["secondary"], df["unit"])]
+    return df
+
+
+def _bop_candidates(series, include_secondary: bool, data_dir: Path | None) -> pd.DataFrame:
+    """Every published US-dollar value (workbook and releases) with its release date and sort key."""
+    df = _all_candidates(data_dir)
     if series is not None:
         df = df[df["base"].isin([series] if isinstance(series, str) else list(series))]
     if not include_secondary:
         df = df[~df["secondary"]]
-    dates = [release_date(v, s) for v, s in zip(df["vintage"], df["source_id"])]
-    df["release_date"] = [d[0] for d in dates]
-    df["_key"] = [(d[1], not sec, u == "亿美元") for d, sec, u in zip(dates, df["secondary"], df["unit"])]
-    df = df.sort_values("_key", key=lambda k: k.map(lambda t: (t[0][0], t[0][1], t[1], t[2])), kind="mergesort")
-    df = df.drop_duplicates(["period", "base"], keep="last")
+    return df
+
+
+def _tidy_releases(df: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame({
         "period": df["period"], "year": df["year"].astype(int), "quarter": df["quarter"], "series": df["base"],
         "value": [v * (schema.TO_USD[u] / schema.TO_USD["亿美元"]) for v, u in zip(df["value"], df["unit"])],
@@ -353,12 +367,9 @@ def _gdp_latest(data_dir: Path | None = None) -> pd.DataFrame:
     """NBS GDP (亿元) per year, latest held vintage: the revised NBS series (``nbs_gdp_latest``) where it
     has the year, else the latest-released news copy of an NBS release (``gdp_secondary``)."""
     rows = []
-    latest = data.series("gdp", source_id="nbs_gdp_latest", geo="000000", data_dir=data_dir)
+    latest = data.series("gdp", source_id="nbs_gdp_latest", level="national", data_dir=data_dir)
     rows += [(int(r.year), r.value, r.source_id, r.vintage, False, "") for r in latest.itertuples()]
-    try:
-        sec = data.series("gdp_secondary", geo="000000", data_dir=data_dir)
-    except data.UnknownTableError:
-        sec = pd.DataFrame(columns=["year", "value", "source_id", "vintage"])
+    sec = data.series("gdp_secondary", level="national", data_dir=data_dir)
     sec = sec.assign(_d=[release_date(v)[1] for v in sec["vintage"]]).sort_values("_d")
     rows += [(int(r.year), r.value, r.source_id, r.vintage, True, release_date(r.vintage)[0]) for r in sec.itertuples()
              if int(r.year) not in set(latest["year"].astype(int))]
@@ -399,3 +410,181 @@ def current_account_recent(start: int = 2018, include_secondary: bool = False,
                            for y, g in zip(out["year"], out["gdp_cny_100m"])]
     out["ca_pct_gdp"] = out["current_account"] / pd.to_numeric(out["gdp_usd_100m"]) * 100
     return out.reset_index(drop=True)
+
+
+def revisions(period: str, series: str = "bop_current_account", data_dir: Path | None = None) -> pd.DataFrame:
+    """Every published value of one period, one row per release (secondary copies included and flagged),
+    oldest release first: how a figure moved between vintages. Nothing is spliced or averaged."""
+    df = _bop_candidates(series, True, data_dir)
+    df = df[df["period"] == period]
+    df = df.sort_values("_key", key=lambda k: k.map(lambda t: (t[0][0], t[0][1], t[1], t[2])), kind="mergesort")
+    df = df.drop_duplicates(["source_id"], keep="last")
+    return _tidy_releases(df).sort_values("release_date", kind="mergesort").reset_index(drop=True)
+
+
+def quarterly_latest(series: str = "bop_current_account", data_dir: Path | None = None) -> pd.DataFrame:
+    """Quarterly values, the latest official release per quarter (:func:`bop_latest`), with vintage: 1998Q1-2023Q4
+    from the March-2024 workbook, later quarters each from its own release; a quarter no official release
+    gives in dollars (2024Q3) is absent."""
+    q = bop_latest(series, data_dir=data_dir)
+    q = q[q["quarter"].notna()].copy()
+    return q.rename(columns={"value": series.removeprefix("bop_")}).reset_index(drop=True)
+
+
+def recent_summary(data_dir: Path | None = None) -> dict:
+    """Named figures for the "petering out" claim, each with the release it comes from.
+
+    Levels in 亿美元 (:func:`bop_latest`, latest official release per period); shares of GDP from
+    :func:`current_account_recent` (2024-2025 GDP from news copies of NBS releases: ``gdp_secondary``).
+    ``ca_record_before`` is the largest annual current account 1982-2023 in the held workbook (March-2024
+    vintage); ``share_highest_since`` the last year before the newest full year with a share at least as
+    high (NBS GDP, :func:`annual_ratios`).
+    """
+    r = current_account_recent(data_dir=data_dir).set_index("period")
+    a = annual_ratios("nbs", data_dir).set_index("year")
+    goods = bop_latest("bop_goods", data_dir=data_dir).set_index("period")
+    q = bop_latest("bop_current_account", data_dir=data_dir).set_index("period")
+    years = [p for p in r.index if "Q" not in p]
+    last, prev = years[-1], years[-2]
+    last_q = [p for p in r.index if "Q" in p][-1]
+    same_q_before = f"{int(last_q[:4]) - 1}{last_q[4:]}"
+    pct_last = float(r.loc[last, "ca_pct_gdp"])
+    earlier = a.loc[:int(last) - 1, "current_account_pct_gdp"]
+    rec = a["current_account"].idxmax()
+    pk = a["current_account_pct_gdp"].idxmax()
+    out = {
+        "last_year": int(last), "prev_year": int(prev), "workbook_last_year": int(a.index.max()),
+        "ca_last": float(r.loc[last, "current_account"]), "ca_prev": float(r.loc[prev, "current_account"]),
+        "ca_last_pct": pct_last, "ca_prev_pct": float(r.loc[prev, "ca_pct_gdp"]),
+        "ca_workbook_last": float(a["current_account"].iloc[-1]),
+        "ca_workbook_last_pct": float(a["current_account_pct_gdp"].iloc[-1]),
+        "release_last": r.loc[last, "ca_release_date"], "release_prev": r.loc[prev, "ca_release_date"],
+        "vintage_last": r.loc[last, "ca_vintage"], "vintage_prev": r.loc[prev, "ca_vintage"],
+        "gdp_last_secondary": bool(r.loc[last, "gdp_secondary"]), "fx_last_secondary": bool(r.loc[last, "fx_secondary"]),
+        "ca_record_before": float(a.loc[rec, "current_account"]), "ca_record_before_year": int(rec),
+        "goods_prev": float(goods.loc[prev, "value"]), "goods_record_before": float(a["goods"].max()),
+        "goods_record_before_year": int(a["goods"].idxmax()),
+        "peak_pct": float(a.loc[pk, "current_account_pct_gdp"]), "peak_pct_year": int(pk),
+        "share_highest_since": int(earlier[earlier >= pct_last].index.max()),
+        "last_quarter": last_q, "ca_last_quarter": float(r.loc[last_q, "current_account"]),
+        "release_last_quarter": r.loc[last_q, "ca_release_date"],
+        "same_quarter_before": same_q_before, "ca_same_quarter_before": float(q.loc[same_q_before, "value"]),
+        "release_same_quarter_before": q.loc[same_q_before, "release_date"],
+    }
+    out["ca_last_is_record"] = out["ca_last"] > max(out["ca_record_before"], out["ca_prev"])
+    out["ca_prev_is_record"] = out["ca_prev"] > out["ca_record_before"]
+    out["goods_prev_is_record"] = out["goods_prev"] > out["goods_record_before"]
+    out["share_rising"] = out["ca_last_pct"] > out["ca_prev_pct"] > out["ca_workbook_last_pct"]
+    out["last_to_peak"] = pct_last / out["peak_pct"]
+    out["quarter_vs_year_before"] = "above" if out["ca_last_quarter"] > out["ca_same_quarter_before"] else "below"
+    out["petering_verdict"] = (
+        "Not in the newest data" if out["share_rising"] and out["ca_last_is_record"] else
+        "Not as a share of GDP, which is rising" if out["share_rising"] else
+        "Not in dollars, where the surplus is a record" if out["ca_last_is_record"] else
+        "The newest data do not reverse it")
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Services by type (table national_bop_services) and the early exchange rate
+# ---------------------------------------------------------------------------------------------
+
+SERVICES_LABELS = {
+    "bop_services_travel": "Travel", "bop_services_transport": "Transport",
+    "bop_services_ip_charges": "Charges for intellectual property",
+    "bop_services_insurance": "Insurance and pensions", "bop_services_other_business": "Other business services",
+    "bop_services_telecom_computer": "Telecom, computer, information",
+    "bop_services_manufacturing": "Manufacturing on others' inputs",
+}
+
+
+def services_by_type(data_dir: Path | None = None) -> pd.DataFrame:
+    """Annual services balances by BPM6 item (亿美元), 1982-2023, SAFE workbook (March-2024 vintage): year,
+    item (label; the five items not in :data:`SERVICES_LABELS` summed as "All other services"), balance."""
+    cat = data.series_catalogue(data_dir)
+    names = sorted({s for s in cat.loc[cat["table"] == "national_bop_services", "series"]
+                    if not s.endswith(("_credit", "_debit"))})
+    df = pd.concat([data.series(n, level="national", data_dir=data_dir) for n in names], ignore_index=True)
+    df["item"] = df["series"].map(SERVICES_LABELS).fillna("All other services")
+    out = df.groupby(["year", "item"], as_index=False)["value"].sum().rename(columns={"value": "balance"})
+    out["year"] = out["year"].astype(int)
+    return out
+
+
+def services_drivers(data_dir: Path | None = None) -> dict:
+    """What drives the services deficit (亿美元, SAFE workbook): travel against the whole services balance."""
+    s = services_by_type(data_dir).pivot(index="year", columns="item", values="balance")
+    a = annual_balances(data_dir).set_index("year")["services"]
+    travel = s["Travel"]
+    out = {"first_travel_deficit": int(travel[travel < 0].index.min()),
+           "services_deficit_max_year": int(a.idxmin()), "services_deficit_max": float(a.min()),
+           "travel_at_services_max": float(travel[a.idxmin()])}
+    for y in (2014, 2019, 2020, 2023):
+        out[f"services_{y}"] = float(a[y])
+        out[f"travel_{y}"] = float(travel[y])
+        out[f"transport_{y}"] = float(s.loc[y, "Transport"])
+        out[f"ip_{y}"] = float(s.loc[y, "Charges for intellectual property"])
+        out[f"travel_share_{y}"] = float(travel[y] / a[y] * 100)
+    out["sum_check_2019"] = float(s.loc[2019].sum() - a[2019])       # items add up to the services balance
+    return out
+
+
+def dual_rate_caveat(data_dir: Path | None = None) -> dict:
+    """The 1994 unification of the official and swap-market rates as seen in the held official rate.
+
+    Before 1994 the official rate (held: NBS 1985-, WDI earlier) valued the yuan above the swap-market
+    (外汇调剂市场) rate at which much trade was settled; the swap rate is not in data/. On 1 January 1994
+    the two were unified, and the official annual average jumps. Shares of GDP before 1994 divide SAFE's
+    dollar balances by GDP converted at the official rate, so dollar GDP is larger (and the share smaller in
+    size) than at the swap rate.
+    """
+    fx = units.fx_rates(data_dir).set_index("year")
+    r = annual_ratios("nbs", data_dir).set_index("year")
+    r93, r94 = float(fx.loc[1993, "cny_per_usd"]), float(fx.loc[1994, "cny_per_usd"])
+    return {"rate_1993": r93, "rate_1994": r94, "rate_jump_pct": (r94 / r93 - 1) * 100,
+            "rate_1993_source": fx.loc[1993, "source_id"], "ca_1993": float(r.loc[1993, "current_account"]),
+            "ca_1993_pct": float(r.loc[1993, "current_account_pct_gdp"])}
+
+
+#: The figures chapter 6 glues (every one is read by its prose).
+CHAPTER_KEYS = (
+    "annual_deficits", "ca_1993", "ca_1993_pct", "ca_2018_pct", "ca_2023_prelim", "ca_2023_prelim_release",
+    "ca_2023_revised", "ca_2023_revised_release", "ca_last", "ca_last_pct", "ca_last_quarter", "ca_prev",
+    "ca_prev_pct", "ca_record_before", "ca_record_before_year", "ca_same_quarter_before", "ca_workbook_last",
+    "ca_workbook_last_pct", "calendar_2018", "first_half_year", "first_quarterly_deficit",
+    "first_quarterly_deficit_value", "first_quarterly_year", "first_travel_deficit", "first_year",
+    "gdp_max_diff", "goods_2018", "goods_prev", "goods_record_before", "goods_record_before_year", "h1_2018",
+    "h2_2018", "ip_2023", "last_annual_deficit_before_2018", "last_annual_deficit_value", "last_year",
+    "n_annual_surpluses_1994_2017", "n_half_years_before_2018", "n_quarterly_deficits", "peak_pct",
+    "peak_pct_year", "petering_verdict", "prev_year", "q1_2018", "quarter_vs_year_before", "q2_2018",
+    "quarterly_deficits", "rate_1993", "rate_1994", "rate_jump_pct", "recent_mean_pct", "release_last",
+    "release_last_quarter", "release_prev", "release_same_quarter_before", "services_2018", "services_2019",
+    "services_2020", "services_2023", "services_deficit_max", "services_deficit_max_year",
+    "share_highest_since", "transport_2023", "travel_2019", "travel_2020", "travel_2023", "travel_share_2019",
+    "wdi_last", "workbook_last_year",
+)
+
+
+def key_figures(data_dir: Path | None = None) -> dict:
+    """The named figures chapter 6 glues (:data:`CHAPTER_KEYS`): the 2018 episode, the newest releases, the peak, the services
+    deficit by type and the pre-1994 exchange rate (levels in 亿美元, shares in % of GDP)."""
+    ep = episode_2018(data_dir)
+    out = {k: v for k, v in ep.items() if isinstance(v, (int, float, str))}
+    out["quarterly_deficits"] = ", ".join(ep["quarterly_deficits"])
+    out["n_quarterly_deficits"] = len(ep["quarterly_deficits"])
+    out["annual_deficits"] = ", ".join(str(y) for y in deficit_periods("annual", data_dir=data_dir)["year"])
+    out.update(recent_summary(data_dir))
+    out.update(services_drivers(data_dir))
+    out.update(dual_rate_caveat(data_dir))
+    a = annual_ratios("nbs", data_dir).set_index("year")
+    g = gdp_usd(data_dir).dropna(subset=["gdp_wdi_usd"])
+    out.update({"first_year": int(a.index.min()), "wdi_last": int(g["year"].max()),
+                "gdp_max_diff": float(g["diff_pct"].abs().max()),
+                "ca_2008": float(a.loc[2008, "current_account"]), "ca_2018_pct": float(a.loc[2018, "current_account_pct_gdp"]),
+                "goods_2018": float(a.loc[2018, "goods"]), "services_2018": float(a.loc[2018, "services"]),
+                "recent_mean_pct": float(a.loc[2018:2023, "current_account_pct_gdp"].mean())})
+    rev = revisions("2023", data_dir=data_dir)
+    out.update({"ca_2023_prelim": float(rev["value"].iloc[0]), "ca_2023_prelim_release": rev["release_date"].iloc[0],
+                "ca_2023_revised": float(rev["value"].iloc[-1]), "ca_2023_revised_release": rev["release_date"].iloc[-1],
+                "ca_2023_revised_secondary": bool(rev["secondary"].iloc[-1])})
+    return {k: out[k] for k in CHAPTER_KEYS}

@@ -131,3 +131,60 @@ def test_yunnan_2008_listed_as_source_error():
     s = cv.source_errors()
     y = s[s["provinces"].str.contains("Yunnan") & (s["years"] == "2008")]
     assert len(y) >= 1 and (y["kind"] == "source error").any()
+
+
+# --- who earns the customs surplus, and sums of balances (values from the raw NBS/GACC/IO files) ----------
+
+def test_fie_share_pairs_one_scrape_at_a_time():
+    f = cv.fie_share()
+    assert set(f["scrape"]) == {"2018", "2023"}
+    r = f[(f["scrape"] == "2023")].set_index("year")
+    # 2022: FIE exports - imports vs customs exports - imports (百万美元, NBS scrape 2023)
+    assert r.loc[2022, "customs_balance_bn"] == pytest.approx(877.6, abs=0.05)
+    assert r.loc[2022, "fie_share_of_surplus_pct"] == pytest.approx(19.40, abs=0.01)
+    assert r.loc[2010, "fie_share_of_surplus_pct"] == pytest.approx(68.23, abs=0.01)
+    k = cv.fie_figures()
+    assert k["fie_peak_year"] == 2011 and k["fie_scrape_2005"] == "2018" and k["fie_scrape_2022"] == "2023"
+
+
+def test_processing_share_2019_from_gacc_table_5():
+    p = cv.processing_share(2019)
+    # 78,051,456 + 657,422,019 thousand USD exports; 89,759,875 + 327,540,911 imports
+    assert p["processing_exports"] == pytest.approx(735.473475)
+    assert p["processing_imports"] == pytest.approx(417.300786)
+    assert p["customs_balance"] == pytest.approx(2499.028927 - 2077.097114)
+    assert p["processing_share_of_surplus_pct"] == pytest.approx(75.41, abs=0.01)
+    assert p["processing_share_of_exports_pct"] == pytest.approx(29.43, abs=0.01)
+    assert p["ordinary_balance"] == pytest.approx(1443.951374 - 1256.736513)
+    assert p["other_balance"] < 0          # bonded logistics and warehousing: net imports
+
+
+def test_io_sums_do_not_cancel():
+    s = cv.io_sums_vs_national().set_index("year")
+    assert s.loc[2017, "n_provinces"] == 31 and s.loc[2017, "n_foreign"] == 31 and s.loc[2012, "n_foreign"] == 28
+    assert s.loc[2017, "domestic_sum"] == pytest.approx(-68727.8, abs=0.1)
+    assert abs(s.loc[2017, "domestic_sum"]) > s.loc[2017, "national_goods_services"]
+
+
+def test_no_local_copies_and_named_units():
+    assert cv.USD_PER_BILLION == 1e9 and not hasattr(cv, "BN") and not hasattr(cv, "_series")
+    assert not hasattr(cv, "_usd")
+
+
+def test_key_figures_are_the_chapter_keys():
+    k = cv.key_figures()
+    assert list(k) == list(cv.CHAPTER_KEYS)
+    assert k["nf_def_fsur"] == 15 and k["ns_best"] == 29 and k["lvd_gain"] == "Guangdong"
+
+
+def test_regime_builder_rejects_a_wrong_total(tmp_path):
+    from tools.build import national_detail as nd
+    from helpers import paths
+    src = paths.shared_sources()
+    (tmp_path / "customs_tables").mkdir()
+    txt = (src / nd.REGIME_FILE).read_text(encoding="utf-8").replace("Border Trade 2,969,765  31,847,871",
+                                                                      "Border Trade 2,969,765  31,847,971")
+    (tmp_path / nd.REGIME_FILE).write_text(txt, encoding="utf-8")
+    (tmp_path / nd.GACC_FILE).write_bytes((src / nd.GACC_FILE).read_bytes())
+    with pytest.raises(nd.SourceFormatError, match="regime rows sum"):
+        nd.build_regimes(tmp_path)

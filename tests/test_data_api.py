@@ -88,7 +88,8 @@ def test_every_built_table_is_present():
     """A table that vanishes from data/ fails here instead of letting its tests pass vacuously."""
     built = {r["name"] for r in data.manifest()["resources"] if r.get("x_origin") == "build"}
     assert built == {
-        "exclusions", "national_bop", "national_bop_releases", "national_gacc", "national_nbs", "national_recent",
+        "exclusions", "national_bop", "national_bop_releases", "national_bop_services", "national_customs_regime",
+        "national_gacc", "national_nbs", "national_recent",
         "national_wdi",
         "provincial_fiscal", "provincial_fiscal_long", "provincial_fiscal_summaries", "provincial_transfers",
         "provincial_gfcf", "provincial_grp_expenditure", "provincial_grp_first_published",

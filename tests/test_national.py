@@ -95,3 +95,58 @@ def test_peak_and_recent():
     assert p["recent_mean_pct_gdp"] == pytest.approx(1.41, abs=0.01)
     g = national.peak_and_recent(balance="goods")
     assert g["recent_max_level_year"] == 2022 and g["recent_max_level"] == pytest.approx(6650.49, abs=0.01)
+
+
+# --- newest releases, vintages, services, the early rate -----------------------------------------------
+
+def test_recent_summary_2024_2025_2026q1():
+    r = national.recent_summary()
+    assert r["ca_last"] == 7350 and r["last_year"] == 2025 and r["release_last"].startswith("2026-03-27")
+    assert round(r["ca_last_pct"], 1) == 3.7                       # 7350 / (1401879 / 7.1429)
+    assert r["ca_prev"] == 4239 and r["ca_prev_pct"] == pytest.approx(2.26, abs=0.01)
+    assert r["ca_last_quarter"] == 1843 and r["last_quarter"] == "2026Q1"
+    # 2024 stays below 2022 (4433.74, March-2024 vintage); the 2024 goods surplus (7680) tops 2022 (6650.49)
+    assert not r["ca_prev_is_record"] and r["ca_last_is_record"] and r["goods_prev_is_record"]
+    assert r["share_rising"] and r["share_highest_since"] == 2010
+    assert r["petering_verdict"] == "Not in the newest data"
+
+
+def test_revisions_of_2023_keep_every_vintage():
+    v = national.revisions("2023")
+    assert [round(x, 2) for x in v["value"]] == [2642.0, 2530.0, 2529.87, 2634.0]
+    assert list(v["secondary"]) == [True, True, False, True]
+
+
+def test_quarterly_latest_has_years_not_splices():
+    q = national.quarterly_latest().set_index("period")
+    assert q.index[0] == "1998Q1" and q.loc["2026Q1", "current_account"] == 1843
+    assert "2024Q3" not in q.index                                 # only a garbled repost has it: a gap
+    assert q.loc["2023Q4", "source_id"] == national.SAFE_SOURCE and q.loc["2024Q1", "source_id"] != national.SAFE_SOURCE
+
+
+def test_half_year_limits_2018():
+    e = national.episode_2018()
+    assert e["h1_2018"] < 0 < e["calendar_2018"]
+    assert e["first_half_year"] == "1998H1" and e["n_half_years_before_2018"] == 40
+    assert e["n_annual_surpluses_1994_2017"] == 24 and e["half_year_deficits_after_2018"] == []
+
+
+def test_services_by_type_travel_drives_the_deficit():
+    s = national.services_by_type()
+    a = national.annual_balances().set_index("year")["services"]
+    total = s.groupby("year")["balance"].sum()
+    assert (total - a.loc[total.index]).abs().max() < 0.01          # the twelve items add up, every year
+    d = national.services_drivers()
+    assert d["travel_2019"] == pytest.approx(-2187.89, abs=0.01) and d["first_travel_deficit"] == 2009
+    assert d["services_deficit_max_year"] == 2018
+
+
+def test_dual_rate_caveat():
+    d = national.dual_rate_caveat()
+    assert d["rate_1993"] == pytest.approx(5.762) and d["rate_1994"] == pytest.approx(8.6187)
+    assert d["ca_1993"] == pytest.approx(-119.04)
+
+
+def test_key_figures_are_the_chapter_keys():
+    k = national.key_figures()
+    assert list(k) == list(national.CHAPTER_KEYS) and national.USD_PER_100M == 1e8

@@ -23,6 +23,7 @@ from helpers.manifest import (EXCLUSION_COLUMNS, READER_ORIGIN, AtomicWrite, Exc
 BUILDERS = [
     "tools.build.trade",
     "tools.build.national",
+    "tools.build.national_detail",
     "tools.build.national_recent",
     "tools.build.accounts",
     "tools.build.io_tables",
