@@ -26,19 +26,19 @@ REST = "rest of the country"
 
 def ledger_coastal_set() -> str:
     """The coastal set the ledger's claim C1 uses (its default lives in ``ledger/claims.yml`` only)."""
-    c1 = next(c for c in ledger.load_claims() if c["id"] == "C1")
-    return c1["measure"]["params"]["coastal_set"]
+    doc = ledger.load()
+    c1 = next(c for c in doc["claims"] if c["id"] == "C1")
+    return ledger.params(c1, doc["definitions"])["coastal_set"]
 
 
 # --------------------------------------------------------------------------- verdicts
 def verdicts(led: pd.DataFrame | None = None) -> tuple[pd.DataFrame, dict]:
-    """(table, values): one row per claim with its short name and every ``verdict*`` column of the
-    ledger (one per balance where the ledger gives them); ``values``: ``n_claims`` and the number of
-    claims with each verdict (``n_supported``, ``n_partly_supported``, ...) for glue."""
+    """(table, values): the ledger at a glance (one row per claim, one verdict per balance) and, for
+    glue, ``n_claims``, ``n_judgements`` (claim x balance pairs) and the number of judgements with
+    each verdict (``n_supported``, ``n_partly_supported``, ...)."""
     led = ledger.evaluate() if led is None else led
-    cols = [c for c in led.columns if c.startswith("verdict")]
-    table = led[["claim", "short"] + cols].rename(columns={"short": "claim (short)"}).set_index("claim")
-    values = {"n_claims": len(led)}
+    table = ledger.glance(led).set_index("claim")
+    values = {"n_claims": int(led["claim"].nunique()), "n_judgements": len(led)}
     for v in ledger.VERDICTS:
         values[f"n_{v.replace(' ', '_')}"] = int((led["verdict"] == v).sum())
     return table, values
