@@ -8,7 +8,7 @@
    yearbook figure (货物和服务净流出) or the IO total, which includes trade with other provinces.
 
 Every frame that carries balance values names its balance in a ``balance`` column (one of
-:data:`BALANCES`) and no series mixes two. Every function reads *series* (never files).
+:data:`BALANCE_NAMES`, the names of :data:`helpers.balances.BALANCES`) and no series mixes two. Every function reads *series* (never files).
 
 >>> from helpers import decomposition as dec
 >>> dec.balances_side_by_side().query("year == 2017 and province == 'Sichuan'")
@@ -21,21 +21,14 @@ from typing import Iterable
 
 import pandas as pd
 
-from . import customs, data, provinces, units
+from . import balances, customs, data, provinces, units
 
-#: The three balances (the names every page uses; helpers.balances will own them once merged).
-CUSTOMS = "customs goods balance"
-FOREIGN = "foreign balance of goods and services"
-NET_OUTFLOW = "net outflow of goods and services"
-BALANCES = (CUSTOMS, FOREIGN, NET_OUTFLOW)
-#: Which balance each series behind this module belongs to (a test checks no output mixes two).
-SERIES_BALANCE = {
-    "exports_by_location_secondary": CUSTOMS, "imports_by_location_secondary": CUSTOMS,
-    "customs_exports_usd": CUSTOMS, "customs_imports_usd": CUSTOMS,
-    "io_exports_foreign": FOREIGN, "io_imports_foreign": FOREIGN, "bop_goods_and_services": FOREIGN,
-    "net_outflow_goods_services": NET_OUTFLOW, "io_domestic_outflow": NET_OUTFLOW, "io_domestic_inflow": NET_OUTFLOW,
-    "io_outflow_total": NET_OUTFLOW, "io_inflow_total": NET_OUTFLOW, "io_net_outflow_total": NET_OUTFLOW,
-}
+#: The three balances' display names (:data:`helpers.balances.BALANCES`), as the ``balance`` column holds them.
+CUSTOMS = balances.name("customs_goods")
+FOREIGN = balances.name("foreign_io")
+NET_OUTFLOW = balances.name("net_outflow")
+BALANCE_NAMES = (CUSTOMS, FOREIGN, NET_OUTFLOW)
+#: IO benchmark years with a table for every province (Guangdong alone has 2007).
 IO_YEARS = (2012, 2017)
 #: GRP denominator for the customs and IO balances: NBS end-2018 vintage (1993-2017), never spliced.
 GRP_VINTAGE = "nbs2018"
@@ -296,9 +289,9 @@ def io_split(year: int, data_dir: Path | None = None) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- shared pieces
-def _grp(data_dir: Path | None = None) -> pd.DataFrame:
-    """GRP of the :data:`GRP_VINTAGE` vintage (亿元): ``geo_code, year, grp_100m_cny``."""
-    g = data.series("grp", source_id=customs.GRP_SOURCES[GRP_VINTAGE], level="provincial", data_dir=data_dir)
+def _grp(data_dir: Path | None = None, vintage: str = GRP_VINTAGE) -> pd.DataFrame:
+    """GRP of one vintage (a key of :data:`helpers.customs.GRP_SOURCES`, 亿元): ``geo_code, year, grp_100m_cny``."""
+    g = data.series("grp", source_id=customs.GRP_SOURCES[vintage], level="provincial", data_dir=data_dir)
     g = units.frame_to_cny_100m(g, data_dir)
     return g.rename(columns={"value": "grp_100m_cny"})[["geo_code", "year", "grp_100m_cny"]]
 
@@ -587,21 +580,23 @@ def national_figures(data_dir: Path | None = None) -> dict:
 
 
 # --------------------------------------------------------------------------- 5. deeper interior deficits
-def population(data_dir: Path | None = None) -> pd.DataFrame:
-    """Year-end population (万人), official sources, the latest vintage per province-year."""
-    p = data.series("population_year_end", level="provincial", official_only=True, data_dir=data_dir)
-    p = p[p["unit"] == "万人"].sort_values("vintage", ascending=False).drop_duplicates(["geo_code", "year"])
-    return p.rename(columns={"value": "population_10k", "source_id": "population_source_id"})[
-        ["geo_code", "year", "population_10k", "population_source_id"]]
+@data.cached_on_data
+def grp_per_head(vintage: str = GRP_VINTAGE, data_dir: Path | None = None) -> pd.DataFrame:
+    """GRP per head (元 per person): GRP of one vintage (a key of :data:`helpers.customs.GRP_SOURCES`, 亿元)
+    over year-end population (:func:`helpers.units.population`, 万人); province-years with both only.
+
+    Columns: ``geo_code, year, grp_100m_cny, population_10k, grp_per_head``.
+    """
+    g = _grp(data_dir, vintage).merge(units.population(data_dir), on=["geo_code", "year"])
+    return g.assign(grp_per_head=units.yuan_per_head(g["grp_100m_cny"], g["population_10k"]))
 
 
 def poorest_on_net_outflow(year: int, n: int = 6, data_dir: Path | None = None) -> pd.DataFrame:
-    """Provinces ranked by GRP per head (nbs2018 GRP / year-end population, 元) with their net outflow of
+    """Provinces ranked by GRP per head (:func:`grp_per_head`, nbs2018 GRP, 元) with their net outflow of
     goods and services (IO total in IO years, else the yearbook table), % of GRP; ``rank`` 1 = poorest,
     ``poorest`` marks the first ``n``."""
-    g = _grp(data_dir)
-    g = g[g["year"] == year].merge(population(data_dir), on=["geo_code", "year"])
-    g["grp_per_head"] = units.yuan_per_head(g["grp_100m_cny"], g["population_10k"])
+    g = grp_per_head(data_dir=data_dir)
+    g = g[g["year"] == year]
     if year in IO_YEARS or year == 2007:
         s = io_split(year, data_dir).dropna(subset=["total_net"])
         b = pd.DataFrame({"geo_code": s["geo_code"], "net_outflow": s["total_net"], "source_id": s["source_id"]})
@@ -754,7 +749,7 @@ def balance_choice_chart(sbs=None, data_dir: Path | None = None):
     d = balances_side_by_side(data_dir=data_dir) if sbs is None else sbs
     d = d.dropna(subset=["pct_grp"])[["province", "year", "balance", "pct_grp", "source_id"]].assign(
         data=lambda x: x["balance"].map({CUSTOMS: SECONDARY_LABEL}).fillna(OFFICIAL_LABEL))
-    bal = alt.param(name="balance_pick", value=FOREIGN, bind=alt.binding_radio(options=list(BALANCES), name="Balance "))
+    bal = alt.param(name="balance_pick", value=FOREIGN, bind=alt.binding_radio(options=list(BALANCE_NAMES), name="Balance "))
     yr = alt.param(name="io_year", value=max(IO_YEARS), bind=alt.binding_radio(options=list(IO_YEARS), name="Year "))
     c = alt.Chart(d).mark_bar().encode(
         y=alt.Y("province:N", sort="-x", title=None),
