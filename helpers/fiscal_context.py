@@ -315,8 +315,8 @@ def focus_balances(data_dir: Path | None = None) -> pd.DataFrame:
     io = decomposition.io_split(2017, data_dir)
     io = io[io["geo_code"].isin(codes)][["geo_code", "year", "foreign_net_pct_va", "total_net_pct_va"]]
     io = io.rename(columns={"foreign_net_pct_va": "foreign_balance_pct_va", "total_net_pct_va": "net_outflow_io_pct_va"})
-    ex = decomposition.preferred_balance_panel(data_dir=data_dir)
-    ex = ex[ex["geo_code"].isin(codes) & ex["year"].between(2014, 2021) & ~ex["secondary"].astype(bool)]
+    ex = decomposition.official_balance_panel(data_dir)
+    ex = ex[ex["geo_code"].isin(codes) & ex["year"].between(2014, 2021)]
     ex = ex[["geo_code", "year", "pct_grp"]].rename(columns={"pct_grp": "net_outflow_exp_pct_grp"})
     out = c.merge(io, on=["geo_code", "year"], how="outer").merge(ex, on=["geo_code", "year"], how="outer")
     out.insert(0, "province", out["geo_code"].map(provinces.name_en))
@@ -543,21 +543,20 @@ def transfers_chart(measure: str = "pct_grp", data_dir: Path | None = None):
 
 
 # ----------------------------------------------------------------------------- ledger hooks
-def net_outflow_panel(data_dir: Path | None = None) -> pd.DataFrame:
+def _net_outflow_pct_grp(data_dir: Path | None = None) -> pd.DataFrame:
     """Net outflow of goods and services (expenditure approach) % GRP, one official value per province-year.
 
-    From :func:`helpers.decomposition.preferred_balance_panel`, secondary mirrors left out. Columns:
+    From :func:`helpers.decomposition.official_balance_panel`. Columns:
     ``geo_code, year, net_outflow_pct_grp, balance_source``.
     """
-    p = decomposition.preferred_balance_panel(data_dir=data_dir)
-    p = p[~p["secondary"].astype(bool)]
+    p = decomposition.official_balance_panel(data_dir)
     return p[["geo_code", "year", "pct_grp", "source_id"]].rename(
         columns={"pct_grp": "net_outflow_pct_grp", "source_id": "balance_source"}).reset_index(drop=True)
 
 
 def spending_vs_balance(data_dir: Path | None = None) -> pd.DataFrame:
     """Province-years with both budget expenditure and a net-outflow ratio (the overlap only)."""
-    out = expenditure_intensity(data_dir).merge(net_outflow_panel(data_dir), on=["geo_code", "year"])
+    out = expenditure_intensity(data_dir).merge(_net_outflow_pct_grp(data_dir), on=["geo_code", "year"])
     return provinces.label_columns(out)
 
 
@@ -593,6 +592,6 @@ def fiscal_gap_vs_balance(data_dir: Path | None = None, min_provinces: int = 25)
     m = expenditure_intensity(data_dir).merge(
         rev[["geo_code", "year", "value"]].rename(columns={"value": "revenue_100m_cny"}), on=["geo_code", "year"])
     m["gap_pct_grp"] = (m["expenditure_100m_cny"] - m["revenue_100m_cny"]) / m["grp_100m_cny"] * 100
-    m = m.merge(net_outflow_panel(data_dir), on=["geo_code", "year"], how="left")
+    m = m.merge(_net_outflow_pct_grp(data_dir), on=["geo_code", "year"], how="left")
     return m[["geo_code", "year", "expenditure_100m_cny", "revenue_100m_cny", "grp_100m_cny", "gap_pct_grp",
               "net_outflow_pct_grp"]].reset_index(drop=True)

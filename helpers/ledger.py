@@ -23,7 +23,7 @@ from typing import Callable
 import pandas as pd
 import yaml
 
-from . import balances, customs, data, decomposition, fiscal_context, national, paths, provinces, schema, units
+from . import balances, customs, data, decomposition, fiscal_context, national, paths, provinces, units
 
 CLAIMS_FILE = paths.ROOT / "ledger" / "claims.yml"
 
@@ -110,7 +110,6 @@ PANEL_SERIES = {k: b.series + (("grp",) + tuple(n for n, _ in units.FX_SERIES) i
                 for k, b in balances.BALANCES.items()}
 #: Every IO benchmark year the ledger looks for (those in data/ are used; some cover a few provinces only).
 IO_BENCHMARK_YEARS = (2002, 2007, 2012, 2017)
-USD_10K_PER_USD_100M = schema.TO_USD["亿美元"] / schema.TO_USD["万美元"]        # 万美元 per 亿美元
 
 
 @data.cached_on_data
@@ -142,12 +141,11 @@ def net_outflow_panel(order: tuple[str, ...], min_provinces: int, data_dir: Path
     """Net outflow of goods and services (亿元), % of GRP (expenditure) or of IO value added.
 
     Two compilations, never mixed within a year: the official expenditure-approach tables
-    (:func:`helpers.decomposition.preferred_balance_panel`, secondary mirrors left out) and the IO
+    (:func:`helpers.decomposition.official_balance_panel`) and the IO
     tables' total (foreign + domestic, with the domestic part in ``domestic``). For each year the
     first compilation in ``order`` with at least ``min_provinces`` provinces is used.
     """
-    p = decomposition.balance_panel(data_dir=data_dir)
-    p = decomposition.preferred_balance_panel(p[~p["secondary"].astype(bool)], data_dir=data_dir)
+    p = decomposition.official_balance_panel(data_dir)
     frames = [pd.DataFrame({"geo_code": p["geo_code"], "year": p["year"].astype(int), "level": p["net_outflow"],
                             "pct": p["pct_grp"], "domestic": float("nan"), "compilation": "expenditure approach"})]
     for y in _io_years(data_dir):
@@ -472,7 +470,7 @@ def _c9(p: Params, balance: str, data_dir: Path | None) -> Judgement:
     if verdict == SUPPORTED:
         verdict = PARTLY
     why += "; that the interior's position depends on the coast's surplus is not testable with these data"
-    unit, scale = ("亿美元", USD_10K_PER_USD_100M) if balance == "customs_goods" else (balances.level_unit(balance), 1)
+    unit, scale = ("亿美元", units.USD_10K_PER_100M) if balance == "customs_goods" else (balances.level_unit(balance), 1)
     if balance == "net_outflow":
         key = "; ".join(f"{r['year']}: rest {r['rest']:,.0f}, coast's domestic balance {r['coast_domestic']:,.0f} {unit}"
                         for r in rows)
@@ -655,9 +653,9 @@ def chart(claim: str, led: pd.DataFrame, data_dir: Path | None = None):
         return _c8_chart(led, data_dir)
     if claim == "C9":
         d = _rows(led, "C9", "customs_goods")
-        d = pd.concat([pd.DataFrame({"year": d["year"], "balance": d["coast"] / USD_10K_PER_USD_100M,
+        d = pd.concat([pd.DataFrame({"year": d["year"], "balance": d["coast"] / units.USD_10K_PER_100M,
                                      "group": "coast (secondary data)"}),
-                       pd.DataFrame({"year": d["year"], "balance": d["rest"] / USD_10K_PER_USD_100M,
+                       pd.DataFrame({"year": d["year"], "balance": d["rest"] / units.USD_10K_PER_100M,
                                      "group": "rest of the country (secondary data)"})])
         return charts.line_chart(d, "year", "balance", color="group", y_unit="亿美元", zero_rule=True, fmt=",.0f",
                                  title="Customs goods balance: the coast and the rest", source=CUSTOMS_NOTE,

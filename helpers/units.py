@@ -33,6 +33,9 @@ import pandas as pd
 
 from . import data, schema
 
+#: 万美元 (10,000 US dollars) in one 亿美元 (100 million US dollars): divide a 万美元 amount by it.
+USD_10K_PER_100M = schema.TO_USD["亿美元"] / schema.TO_USD["万美元"]
+
 #: Official annual-average rate series, in order of preference, with the factor to yuan per USD.
 FX_SERIES = [
     ("fx_cny_per_100usd", 0.01),   # NBS, 元/100美元
