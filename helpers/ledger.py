@@ -33,11 +33,6 @@ VERDICTS = (SUPPORTED, PARTLY, CONTRADICTED, NOT_TESTABLE)
 BADGES = {SUPPORTED: ("✔", "#0072B2", "#ffffff"), PARTLY: ("◐", "#E69F00", "#000000"),
           CONTRADICTED: ("✘", "#D55E00", "#000000"), NOT_TESTABLE: ("?", "#BBBBBB", "#000000")}
 NOT_JUDGED = "–"
-CHAPTER_TITLES = {
-    "04_provincial_decomposition": "The provincial decomposition",
-    "05_fiscal_context": "The fiscal-reform context",
-    "06_national_position": "The national external position",
-}
 CLAIM_KEYS = ("id", "short", "paraphrase", "abstract_location", "chapter", "balances", "why_these_balances",
               "params", "sensitivity", "verdict_rule", "would_test")
 
