@@ -91,6 +91,11 @@ def name(key: str) -> str:
     return BASES[key].name
 
 
+def level_unit(key: str) -> str:
+    """The unit symbol a balance's (or other measure's) level is in: the first word of its ``unit``."""
+    return BASES[key].unit.split(" ", 1)[0]
+
+
 def coastal_set(set_name: str) -> frozenset[str]:
     """Province codes of a named coastal set (:data:`helpers.provinces.COASTAL_SETS`)."""
     if set_name not in provinces.COASTAL_SETS:

@@ -28,13 +28,6 @@ from . import data, decomposition, provinces, schema, units
 
 #: US dollars in one billion (the unit of the customs and BoP comparisons here).
 USD_PER_BILLION = 1e9
-#: Yuan in one 亿元 (100 million yuan).
-YUAN_PER_100M = 1e8
-
-
-def _official(name: str, data_dir: Path | None, level: str = "provincial") -> pd.DataFrame:
-    """One series from data/, official sources only, at one level (the series must exist)."""
-    return data.series(name, level=level, official_only=True, data_dir=data_dir)
 
 
 # --------------------------------------------------------------------------- 1. customs allocation
@@ -46,8 +39,8 @@ def location_vs_destination(data_dir: Path | None = None) -> pd.DataFrame:
     ``ratio`` (destination / location). A positive difference means the province's goods are
     traded through firms registered elsewhere (the location measure *understates* its trade).
     """
-    loc = _official("trade_total_by_location", data_dir)
-    dst = _official("trade_total_by_destination_source", data_dir)
+    loc = data.series("trade_total_by_location", level="provincial", official_only=True, data_dir=data_dir)
+    dst = data.series("trade_total_by_destination_source", level="provincial", official_only=True, data_dir=data_dir)
     key = ["geo_code", "year"]
     loc = loc.assign(usd=units.frame_usd(loc)).sort_values("vintage", ascending=False).drop_duplicates(key)
     dst = dst.assign(usd=units.frame_usd(dst)).sort_values("vintage", ascending=False).drop_duplicates(key)
@@ -121,12 +114,10 @@ def grp_sum_vs_national_gdp(data_dir: Path | None = None) -> pd.DataFrame:
     Only years in which all 31 provinces have a GRP in that vintage are summed (a partial sum
     would be meaningless). ``gap_pct`` = (sum - GDP) / GDP * 100.
     """
-    g = _official("grp", data_dir)
-    g = g[g["unit"].isin(schema.TO_CNY)]
-    g = g.assign(value=g["value"] * g["unit"].map(schema.TO_CNY) / YUAN_PER_100M)
-    n = _official("gdp", data_dir, level="national")
-    n = n[n["unit"].isin(schema.TO_CNY)]
-    n = n.assign(value=n["value"] * n["unit"].map(schema.TO_CNY) / YUAN_PER_100M)
+    g = data.series("grp", level="provincial", official_only=True, data_dir=data_dir)
+    g = units.frame_to_cny_100m(g[g["unit"].isin(schema.TO_CNY)], data_dir)
+    n = data.series("gdp", level="national", official_only=True, data_dir=data_dir)
+    n = units.frame_to_cny_100m(n[n["unit"].isin(schema.TO_CNY)], data_dir)
     sums = (g.groupby(["source_id", "vintage", "year"])
               .agg(n_provinces=("geo_code", "nunique"), grp_sum=("value", "sum")).reset_index())
     sums = sums[sums["n_provinces"] == len(provinces.CODES)]
@@ -170,9 +161,9 @@ def net_outflow_sum_vs_national_net_exports(panel: pd.DataFrame | None = None, m
 def _national_goods_services_cny(data_dir: Path | None) -> pd.DataFrame:
     """SAFE balance of goods and services in 亿元: SAFE's own yuan series where published (2010-),
     else the US-dollar series at the official annual average rate (``fx_source_id`` says which)."""
-    cny = _official("bop_goods_and_services_cny", data_dir, level="national")
+    cny = data.series("bop_goods_and_services_cny", level="national", official_only=True, data_dir=data_dir)
     cny = cny[cny["unit"] == "亿元"]
-    usd = _official("bop_goods_and_services", data_dir, level="national")
+    usd = data.series("bop_goods_and_services", level="national", official_only=True, data_dir=data_dir)
     usd = usd[~usd["year"].isin(cny["year"])]
     conv = units.frame_to_cny_100m(usd, data_dir)
     fx = units.fx_rates(data_dir).set_index("year")["source_id"]
@@ -213,7 +204,7 @@ def census_revisions(data_dir: Path | None = None) -> pd.DataFrame:
     """
     rows = []
     # nominal GRP across vintages
-    g = _official("grp", data_dir)
+    g = data.series("grp", level="provincial", official_only=True, data_dir=data_dir)
     g = g[g["unit"] == "亿元"]
     vins = g.groupby(["source_id", "vintage"])["year"].agg(["min", "max"]).reset_index()
     if len(vins) >= 2:
@@ -264,9 +255,9 @@ def customs_vs_bop_goods(data_dir: Path | None = None) -> pd.DataFrame:
     goods on a change-of-ownership basis (exports and imports both FOB), so the two differ even
     before errors: ``difference_bn`` = customs - BoP.
     """
-    ex = _official("customs_exports_usd", data_dir, level="national")
-    im = _official("customs_imports_usd", data_dir, level="national")
-    bop = _official("bop_goods", data_dir, level="national")
+    ex = data.series("customs_exports_usd", level="national", official_only=True, data_dir=data_dir)
+    im = data.series("customs_imports_usd", level="national", official_only=True, data_dir=data_dir)
+    bop = data.series("bop_goods", level="national", official_only=True, data_dir=data_dir)
     key = ["year", "source_id", "vintage"]
     c = ex.assign(usd=units.frame_usd(ex))[key + ["usd"]].merge(im.assign(usd=units.frame_usd(im))[key + ["usd"]],
                                                                on=key, suffixes=("_ex", "_im"))
@@ -334,7 +325,7 @@ def fie_share(data_dir: Path | None = None) -> pd.DataFrame:
     """
     parts = {}
     for name in ("customs_exports_usd", "customs_imports_usd", "fie_exports_usd", "fie_imports_usd"):
-        d = _official(name, data_dir, level="national")
+        d = data.series(name, level="national", official_only=True, data_dir=data_dir)
         d = d[d["source_id"].str.startswith("nbs_hgnd_")]
         d = d.assign(bn=units.frame_usd(d) / USD_PER_BILLION, scrape=d["vintage"].str.extract(r"scraped (\d{4})")[0])
         parts[name] = d.set_index(["scrape", "year"])["bn"]

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import data, provinces, schema, units
+from . import balances, data, provinces, schema, units
 
 TABLE = "provincial_trade_annual_secondary"
 PANEL_SERIES = {"exports_by_location_secondary": "exports", "imports_by_location_secondary": "imports",
@@ -177,11 +177,10 @@ def national_balance(data_dir: Path | None = None) -> pd.DataFrame:
                          "national_source_id": n["source_id"]})
 
 
-def coastal_set(coastal: str | list[str]) -> tuple[str, tuple[str, ...]]:
-    """(label, codes) for a key of :data:`helpers.provinces.COASTAL_SETS` or a list of province names."""
+def _coastal_members(coastal: str | list[str]) -> tuple[str, tuple[str, ...]]:
+    """(label, codes) for a named coastal set (:func:`helpers.balances.coastal_set`) or a list of province names."""
     if isinstance(coastal, str):
-        if coastal not in provinces.COASTAL_SETS:
-            raise KeyError(f"unknown coastal set {coastal!r}; known: {list(provinces.COASTAL_SETS)} (or pass a list)")
+        balances.coastal_set(coastal)       # an unknown name is a KeyError naming the known sets
         return provinces.COASTAL_SET_LABELS[coastal], tuple(provinces.COASTAL_SETS[coastal])
     codes = tuple(dict.fromkeys(provinces.code_of(c) for c in coastal))
     return "custom: " + ", ".join(provinces.name_en(c) for c in codes), codes
@@ -196,7 +195,7 @@ def coastal_share(coastal: str | list[str] = "sea_coast_11", data_dir: Path | No
     missing provinces are named in ``missing``). A share above 100 % means the rest of the
     country ran a customs deficit. Also: ``sum_provinces_10k_usd`` and ``n_provinces``.
     """
-    label, codes = coastal_set(coastal)
+    label, codes = _coastal_members(coastal)
     b = goods_balance(data_dir=data_dir)
     b = b[b["year"].between(*PANEL_YEARS)]
     rows = []

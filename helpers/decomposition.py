@@ -8,7 +8,7 @@
    yearbook figure (货物和服务净流出) or the IO total, which includes trade with other provinces.
 
 Every frame that carries balance values names its balance in a ``balance`` column (one of
-:data:`BALANCES`) and no series mixes two. Every function reads *series* (never files).
+:data:`BALANCE_NAMES`, the names of :data:`helpers.balances.BALANCES`) and no series mixes two. Every function reads *series* (never files).
 
 >>> from helpers import decomposition as dec
 >>> dec.balances_side_by_side().query("year == 2017 and province == 'Sichuan'")
@@ -21,25 +21,17 @@ from typing import Iterable
 
 import pandas as pd
 
-from . import customs, data, provinces, units
+from . import balances, customs, data, provinces, schema, units
 
-#: The three balances (the names every page uses; helpers.balances will own them once merged).
-CUSTOMS = "customs goods balance"
-FOREIGN = "foreign balance of goods and services"
-NET_OUTFLOW = "net outflow of goods and services"
-BALANCES = (CUSTOMS, FOREIGN, NET_OUTFLOW)
-#: Which balance each series behind this module belongs to (a test checks no output mixes two).
-SERIES_BALANCE = {
-    "exports_by_location_secondary": CUSTOMS, "imports_by_location_secondary": CUSTOMS,
-    "customs_exports_usd": CUSTOMS, "customs_imports_usd": CUSTOMS,
-    "io_exports_foreign": FOREIGN, "io_imports_foreign": FOREIGN, "bop_goods_and_services": FOREIGN,
-    "net_outflow_goods_services": NET_OUTFLOW, "io_domestic_outflow": NET_OUTFLOW, "io_domestic_inflow": NET_OUTFLOW,
-    "io_outflow_total": NET_OUTFLOW, "io_inflow_total": NET_OUTFLOW, "io_net_outflow_total": NET_OUTFLOW,
-}
+#: The three balances' display names (:data:`helpers.balances.BALANCES`), as the ``balance`` column holds them.
+CUSTOMS = balances.name("customs_goods")
+FOREIGN = balances.name("foreign_io")
+NET_OUTFLOW = balances.name("net_outflow")
+BALANCE_NAMES = (CUSTOMS, FOREIGN, NET_OUTFLOW)
+#: IO benchmark years with a table for every province (Guangdong alone has 2007).
 IO_YEARS = (2012, 2017)
 #: GRP denominator for the customs and IO balances: NBS end-2018 vintage (1993-2017), never spliced.
 GRP_VINTAGE = "nbs2018"
-YUAN_PER_100M = 1e8
 
 NET = "net_outflow_goods_services"
 GRPX = "grp_expenditure"
@@ -111,10 +103,6 @@ def _rank(origin: str, publisher: str, secondary: bool) -> int:
     return 3
 
 
-def _series(name: str, data_dir: Path | None) -> pd.DataFrame:
-    return data.series(name, level="provincial", missing_ok=True, data_dir=data_dir)
-
-
 def _label(df: pd.DataFrame) -> pd.DataFrame:
     t = provinces.table()[["code", "name_en", "region"]].rename(columns={"name_en": "province"})
     out = df.merge(t, left_on="geo_code", right_on="code", how="left").drop(columns="code")
@@ -137,8 +125,8 @@ def balance_panel(data_dir: Path | None = None) -> pd.DataFrame:
     two files under one ``--vintage``), and for reader imports from another reader import.
     Rows with no denominator are dropped (a gap stays a gap). IO benchmark tables are left out.
     """
-    no = _series(NET, data_dir)
-    ge = _series(GRPX, data_dir)
+    no = data.series(NET, level="provincial", missing_ok=True, data_dir=data_dir)
+    ge = data.series(GRPX, level="provincial", missing_ok=True, data_dir=data_dir)
     if no.empty or ge.empty:
         return pd.DataFrame(columns=PANEL_COLUMNS)
     no = units.frame_to_cny_100m(no[~no["table"].str.startswith(IO_TABLE_PREFIX)], data_dir)
@@ -214,7 +202,7 @@ def year_coverage(panel: pd.DataFrame) -> pd.DataFrame:
 def _io_long(data_dir: Path | None) -> pd.DataFrame:
     frames = []
     for key, s in IO_SERIES.items():
-        df = _series(s, data_dir)
+        df = data.series(s, level="provincial", missing_ok=True, data_dir=data_dir)
         if len(df):
             df = units.frame_to_cny_100m(df, data_dir).assign(item=key)
             frames.append(df)
@@ -296,15 +284,17 @@ def io_split(year: int, data_dir: Path | None = None) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- shared pieces
-def _grp(data_dir: Path | None = None) -> pd.DataFrame:
-    """GRP of the :data:`GRP_VINTAGE` vintage (亿元): ``geo_code, year, grp_100m_cny``."""
-    g = data.series("grp", source_id=customs.GRP_SOURCES[GRP_VINTAGE], level="provincial", data_dir=data_dir)
+def _grp(data_dir: Path | None = None, vintage: str = GRP_VINTAGE) -> pd.DataFrame:
+    """GRP of one vintage (a key of :data:`helpers.customs.GRP_SOURCES`, 亿元): ``geo_code, year, grp_100m_cny``."""
+    g = data.series("grp", source_id=customs.GRP_SOURCES[vintage], level="provincial", data_dir=data_dir)
     g = units.frame_to_cny_100m(g, data_dir)
     return g.rename(columns={"value": "grp_100m_cny"})[["geo_code", "year", "grp_100m_cny"]]
 
 
-def _official_panel(data_dir: Path | None = None) -> pd.DataFrame:
-    """The yearbook net outflow, one official source per province-year (secondary mirrors left out)."""
+@data.cached_on_data
+def official_balance_panel(data_dir: Path | None = None) -> pd.DataFrame:
+    """The yearbook net outflow, one official source per province-year (secondary mirrors left out):
+    :func:`preferred_balance_panel` of the official rows of :func:`balance_panel`."""
     p = balance_panel(data_dir)
     return preferred_balance_panel(p[~p["secondary"].astype(bool)], data_dir)
 
@@ -341,7 +331,7 @@ def customs_figures(data_dir: Path | None = None) -> dict:
         "cu_sea_min": sea["share_pct"].min(), "cu_sea_min_year": int(sea["share_pct"].idxmin()),
         "cu_sea_max": sea["share_pct"].max(),
         "cu_py4_min": py4["share_pct"].min(),
-        "cu_national_2021": sea.loc[2021, "national_balance_10k_usd"] / 1e4,   # 亿美元
+        "cu_national_2021": sea.loc[2021, "national_balance_10k_usd"] / units.USD_10K_PER_100M,   # 亿美元
         "cu_full_years": ", ".join(map(str, full.index)),
         "cu_nsur_min": int(full["n_surplus"].min()), "cu_nsur_max": int(full["n_surplus"].max()),
         "cu_nmat_min": int(full["n_material"].min()), "cu_nmat_max": int(full["n_material"].max()),
@@ -358,10 +348,10 @@ def official_totals_by_location(data_dir: Path | None = None) -> pd.DataFrame:
     (11 sea-coast provinces) and interior (Central + West) shares of the 31-province sum."""
     series, source_id = customs.OFFICIAL_TOTAL
     t = data.series(series, source_id=source_id, level="provincial", data_dir=data_dir)
-    t = t.assign(total_100m_usd=units.frame_usd(t) / 1e8)
+    t = t.assign(total_100m_usd=units.frame_usd(t) / schema.TO_USD["亿美元"])
     tot = t.groupby("year")["total_100m_usd"].sum()
     out = pd.DataFrame({"total_31_100m_usd": tot})
-    for name, codes in (("interior", interior_codes()), ("sea_coast_11", provinces.COASTAL_SETS["sea_coast_11"])):
+    for name, codes in (("interior", interior_codes()), ("sea_coast_11", balances.coastal_set("sea_coast_11"))):
         out[f"{name}_share_pct"] = 100 * t[t["geo_code"].isin(codes)].groupby("year")["total_100m_usd"].sum() / tot
     return out.reset_index()
 
@@ -385,7 +375,7 @@ def balances_side_by_side(years: Iterable[int] = IO_YEARS, data_dir: Path | None
     cu = customs.goods_balance(grp=GRP_VINTAGE, data_dir=data_dir)
     cu = cu[cu["year"].isin(years)]
     frames = [pd.DataFrame({"geo_code": cu["geo_code"], "year": cu["year"], "balance": CUSTOMS,
-                            "value_100m_cny": cu["balance_10k_usd"] * 1e4 * cu["cny_per_usd"] / YUAN_PER_100M,
+                            "value_100m_cny": cu["balance_10k_usd"] * schema.TO_USD["万美元"] * cu["cny_per_usd"] / schema.TO_CNY["亿元"],
                             "source_id": f"{customs.TABLE} (secondary)"})]
     for y in years:
         s = io_split(y, data_dir)
@@ -417,7 +407,7 @@ def gap_accounts(year: int, data_dir: Path | None = None) -> pd.DataFrame:
     m = w.merge(s[["geo_code", "province", "region", "interior", "value_added", "consumption", "capital_formation",
                    "other", "domestic_net"]], on="geo_code", how="left")
     m["customs_minus_foreign"] = m["customs"] - m["foreign"]
-    m["coastal"] = m["geo_code"].isin(provinces.COASTAL_SETS["sea_coast_11"])
+    m["coastal"] = m["geo_code"].isin(balances.coastal_set("sea_coast_11"))
     m["identity_residual"] = m["value_added"] - m["consumption"] - m["capital_formation"] - m["net_outflow"] - m["other"]
     return m
 
@@ -452,11 +442,11 @@ def yearbook_vs_io_2007(data_dir: Path | None = None) -> pd.DataFrame:
     """2007, province by province: the net outflow in the yearbook expenditure table (CSY 2008) and
     in the IO table, both in 亿元 and % of their own GRP / value added, with the final-demand terms
     behind the difference (``d_*`` = IO minus yearbook) and ``sign_change``."""
-    yb = _official_panel(data_dir)
+    yb = official_balance_panel(data_dir)
     yb = yb[yb["year"] == 2007]
     parts = {}
     for s, col in (("final_consumption", "yb_consumption"), ("gross_capital_formation", "yb_capital_formation")):
-        d = _series(s, data_dir)
+        d = data.series(s, level="provincial", missing_ok=True, data_dir=data_dir)
         d = d[(d["year"] == 2007) & d["source_id"].isin(yb["source_id"])]
         parts[col] = units.frame_to_cny_100m(d, data_dir).set_index("geo_code")["value"]
     y = yb.set_index("geo_code")[["province", "region", "net_outflow", "grp_expenditure", "pct_grp", "source_id"]]
@@ -513,8 +503,8 @@ def national_comparison(data_dir: Path | None = None) -> pd.DataFrame:
     cs = customs.coastal_share("sea_coast_11", data_dir)
     for r in cs[cs["n_provinces"] == len(provinces.CODES)].itertuples():
         rows.append({"year": r.year, "balance": CUSTOMS, "what": "sum of provinces", "n_provinces": r.n_provinces,
-                     "unit": "亿美元", "provincial_sum": r.sum_provinces_10k_usd / 1e4,
-                     "national": r.national_balance_10k_usd / 1e4, "missing": ""})
+                     "unit": "亿美元", "provincial_sum": r.sum_provinces_10k_usd / units.USD_10K_PER_100M,
+                     "national": r.national_balance_10k_usd / units.USD_10K_PER_100M, "missing": ""})
     nat = _national_goods_services(data_dir)
     for y in IO_YEARS:
         s = io_split(y, data_dir)
@@ -523,7 +513,7 @@ def national_comparison(data_dir: Path | None = None) -> pd.DataFrame:
                                     (NET_OUTFLOW, "sum of provinces", "total_net", nat.get(y))):
             rows.append({"year": y, "balance": bal, "what": what, "n_provinces": int(s[col].notna().sum()),
                          "unit": "亿元", "provincial_sum": float(s[col].sum()), "national": ref, "missing": ""})
-    p = _official_panel(data_dir)
+    p = official_balance_panel(data_dir)
     for y, g in p.groupby("year"):
         if len(g) < 15:
             continue
@@ -587,26 +577,28 @@ def national_figures(data_dir: Path | None = None) -> dict:
 
 
 # --------------------------------------------------------------------------- 5. deeper interior deficits
-def population(data_dir: Path | None = None) -> pd.DataFrame:
-    """Year-end population (万人), official sources, the latest vintage per province-year."""
-    p = data.series("population_year_end", level="provincial", official_only=True, data_dir=data_dir)
-    p = p[p["unit"] == "万人"].sort_values("vintage", ascending=False).drop_duplicates(["geo_code", "year"])
-    return p.rename(columns={"value": "population_10k", "source_id": "population_source_id"})[
-        ["geo_code", "year", "population_10k", "population_source_id"]]
+@data.cached_on_data
+def grp_per_head(vintage: str = GRP_VINTAGE, data_dir: Path | None = None) -> pd.DataFrame:
+    """GRP per head (元 per person): GRP of one vintage (a key of :data:`helpers.customs.GRP_SOURCES`, 亿元)
+    over year-end population (:func:`helpers.units.population`, 万人); province-years with both only.
+
+    Columns: ``geo_code, year, grp_100m_cny, population_10k, grp_per_head``.
+    """
+    g = _grp(data_dir, vintage).merge(units.population(data_dir), on=["geo_code", "year"])
+    return g.assign(grp_per_head=units.yuan_per_head(g["grp_100m_cny"], g["population_10k"]))
 
 
 def poorest_on_net_outflow(year: int, n: int = 6, data_dir: Path | None = None) -> pd.DataFrame:
-    """Provinces ranked by GRP per head (nbs2018 GRP / year-end population, 元) with their net outflow of
+    """Provinces ranked by GRP per head (:func:`grp_per_head`, nbs2018 GRP, 元) with their net outflow of
     goods and services (IO total in IO years, else the yearbook table), % of GRP; ``rank`` 1 = poorest,
     ``poorest`` marks the first ``n``."""
-    g = _grp(data_dir)
-    g = g[g["year"] == year].merge(population(data_dir), on=["geo_code", "year"])
-    g["grp_per_head"] = units.yuan_per_head(g["grp_100m_cny"], g["population_10k"])
+    g = grp_per_head(data_dir=data_dir)
+    g = g[g["year"] == year]
     if year in IO_YEARS or year == 2007:
         s = io_split(year, data_dir).dropna(subset=["total_net"])
         b = pd.DataFrame({"geo_code": s["geo_code"], "net_outflow": s["total_net"], "source_id": s["source_id"]})
     else:
-        s = _official_panel(data_dir)
+        s = official_balance_panel(data_dir)
         s = s[s["year"] == year]
         b = pd.DataFrame({"geo_code": s["geo_code"], "net_outflow": s["net_outflow"], "source_id": s["source_id"]})
     m = _label(g.merge(b, on="geo_code")).sort_values("grp_per_head").reset_index(drop=True)
@@ -675,7 +667,7 @@ def qinghai_series(data_dir: Path | None = None) -> pd.DataFrame:
     key = ["year", "source_id", "vintage"]
     for s, col in (("final_consumption", "consumption_pct_grp"), ("gross_capital_formation", "gcf_pct_grp"),
                    ("gross_fixed_capital_formation", "gfcf_pct_grp"), ("change_in_inventories", "inventories_pct_grp")):
-        d = _series(s, data_dir)
+        d = data.series(s, level="provincial", missing_ok=True, data_dir=data_dir)
         d = d[d["geo_code"] == code]
         if d.empty:
             p[col] = float("nan")
@@ -754,7 +746,7 @@ def balance_choice_chart(sbs=None, data_dir: Path | None = None):
     d = balances_side_by_side(data_dir=data_dir) if sbs is None else sbs
     d = d.dropna(subset=["pct_grp"])[["province", "year", "balance", "pct_grp", "source_id"]].assign(
         data=lambda x: x["balance"].map({CUSTOMS: SECONDARY_LABEL}).fillna(OFFICIAL_LABEL))
-    bal = alt.param(name="balance_pick", value=FOREIGN, bind=alt.binding_radio(options=list(BALANCES), name="Balance "))
+    bal = alt.param(name="balance_pick", value=FOREIGN, bind=alt.binding_radio(options=list(BALANCE_NAMES), name="Balance "))
     yr = alt.param(name="io_year", value=max(IO_YEARS), bind=alt.binding_radio(options=list(IO_YEARS), name="Year "))
     c = alt.Chart(d).mark_bar().encode(
         y=alt.Y("province:N", sort="-x", title=None),

@@ -11,8 +11,12 @@ the dict in one line with :func:`helpers.page.glue_all`). Measures are kept apar
   same flows). :func:`transfers_panel` gives each per head, as % of GRP and as % of local spending.
 * **Long provincial series** across 1994: Qinghai (yearbook table 9-1, 万元) and Inner Mongolia
   (table 8-3, 万元): :func:`qinghai_1994`, :func:`inner_mongolia_1994`, :func:`long_series`.
-* **Balances** of the paper's three interior provinces (:data:`FOCUS`) in the three measures of
-  :data:`BALANCE_NAMES`, each kept in its own column: :func:`focus_balances`.
+* **Balances** of the paper's three interior provinces (:data:`FOCUS`) in the three balances of
+  :data:`helpers.balances.BALANCES`, each kept in its own column: :func:`focus_balances`.
+
+This module is the one implementation of central transfers by province: chapter 5 and the
+claims ledger (claim C8, :mod:`helpers.ledger`) call the same :func:`transfers_panel` and
+:func:`qinghai_1994`.
 
 >>> from helpers import fiscal_context as fc
 >>> fc.break_1994()["central_revenue_share_1994"]                 # 55.7 (%)
@@ -32,17 +36,9 @@ from . import charts, customs, data, decomposition, provinces, units
 #: The paper's interior hubs (Fischer names the cities) and the provinces whose data stand for them.
 FOCUS = {"Sichuan": "Chengdu", "Gansu": "Lanzhou", "Qinghai": "Xining"}
 
-#: The three balances (issue 12), exactly these names; none is ever mixed into another's series.
-#: (``helpers.balances.BALANCES`` is the canonical place once merged; these strings match it.)
-BALANCE_NAMES = {"customs": "customs goods balance",
-                 "foreign": "foreign balance of goods and services",
-                 "net_outflow": "net outflow of goods and services"}
-
-#: Denominators, each ONE named vintage.
-POPULATION_SOURCE = "nbs_fsnd_population_2021"   # NBS year-end population, post-7th-census, 2000-2020
-GRP_SOURCE = "nbs_fsnd_grp_2025"                 # NBS GRP, 2025 vintage (after the 5th economic census)
-#: Population year used for a fixed-denominator per-head figure in years after the population series ends.
-FIXED_POPULATION_YEAR = 2020
+#: Denominators, each ONE named vintage: population :data:`helpers.units.POPULATION_SOURCE` (to 2020),
+#: GRP of the NBS 2025 vintage (after the 5th economic census, every year 1993-2024).
+GRP_SOURCE = customs.GRP_SOURCES["latest"]
 
 #: Central transfers by province: measure -> (series, source_id prefix, years, label). Separate measures.
 TRANSFER_MEASURES = {
@@ -56,9 +52,10 @@ TRANSFER_MEASURES = {
                   "MOF transfers, final accounts (决算数)"),
 }
 
-#: Preference order for the provincial expenditure source (the yearbook tables first).
-EXPENDITURE_SOURCES = ["techme_csy_t7_6", "nbs_csy2021_t7_6", "nbs_csy2022_t7_6", "nbs_csy2024_t7_6",
-                       "renjiyi163_local_budget_expenditure"]
+#: Preference order for the provincial expenditure source: the NBS yearbook editions as published (latest
+#: first), then the same table 7-6 collected across editions (techme), then the thesis compilation.
+EXPENDITURE_SOURCES = ("nbs_csy2024_t7_6", "nbs_csy2022_t7_6", "nbs_csy2021_t7_6", "techme_csy_t7_6",
+                       "renjiyi163_local_budget_expenditure")
 
 QINGHAI_SERIES = {"local_budget_revenue": "local budget revenue",
                   "budget_revenue_central_part": "revenue collected for the centre (中央级)",
@@ -174,12 +171,6 @@ def _provincial(name: str, data_dir: Path | None, source_id: str | None = None) 
     return units.frame_to_cny_100m(df, data_dir) if len(df) else df
 
 
-def population(data_dir: Path | None = None) -> pd.DataFrame:
-    """Year-end population (万人), ``geo_code, year, population_10k``, vintage :data:`POPULATION_SOURCE` only."""
-    p = data.series("population_year_end", level="provincial", source_id=POPULATION_SOURCE, data_dir=data_dir)
-    return p[["geo_code", "year", "value"]].rename(columns={"value": "population_10k"})
-
-
 def grp(data_dir: Path | None = None) -> pd.DataFrame:
     """GRP (亿元), ``geo_code, year, grp_100m_cny``, vintage :data:`GRP_SOURCE` only."""
     g = _provincial("grp", data_dir, GRP_SOURCE)
@@ -189,9 +180,8 @@ def grp(data_dir: Path | None = None) -> pd.DataFrame:
 def denominators(data_dir: Path | None = None) -> dict:
     """Which vintages the ratios use: ``population_vintage``, ``population_last_year``, ``grp_vintage``."""
     src = data.sources(data_dir).set_index("source_id")["vintage"]
-    return {"population_vintage": src[POPULATION_SOURCE], "grp_vintage": src[GRP_SOURCE],
-            "population_last_year": int(population(data_dir)["year"].max()),
-            "fixed_population_year": FIXED_POPULATION_YEAR}
+    return {"population_vintage": src[units.POPULATION_SOURCE], "grp_vintage": src[GRP_SOURCE],
+            "population_last_year": int(units.population(data_dir)["year"].max())}
 
 
 @data.cached_on_data
@@ -215,7 +205,7 @@ def expenditure_intensity(data_dir: Path | None = None) -> pd.DataFrame:
     Columns: ``geo_code, year, expenditure_100m_cny, expenditure_source, population_10k,
     grp_100m_cny, exp_per_head_yuan, exp_pct_grp``; a missing denominator leaves the ratio empty.
     """
-    out = provincial_expenditure(data_dir).merge(population(data_dir), on=["geo_code", "year"], how="left")
+    out = provincial_expenditure(data_dir).merge(units.population(data_dir), on=["geo_code", "year"], how="left")
     out = out.merge(grp(data_dir), on=["geo_code", "year"], how="left")
     out["exp_per_head_yuan"] = units.yuan_per_head(out["expenditure_100m_cny"], out["population_10k"])
     out["exp_pct_grp"] = out["expenditure_100m_cny"] / out["grp_100m_cny"] * 100
@@ -228,9 +218,8 @@ def transfers_panel(data_dir: Path | None = None) -> pd.DataFrame:
     """Central transfers by province-year, 2014-2024, one measure per year (:data:`TRANSFER_MEASURES`).
 
     Columns: ``geo_code, province, region, year, measure, label, transfers_100m_cny`` (亿元),
-    ``source_id, vintage``; ``per_head_yuan`` (same-year population, :data:`POPULATION_SOURCE`:
-    to 2020), ``per_head_fixed_pop_yuan`` (every year divided by the :data:`FIXED_POPULATION_YEAR`
-    population: a fixed denominator, not a population estimate), ``pct_grp`` (GRP of
+    ``source_id, vintage``; ``per_head_yuan`` (same-year population,
+    :data:`helpers.units.POPULATION_SOURCE`: to 2020, empty after: a gap), ``pct_grp`` (GRP of
     :data:`GRP_SOURCE`) and ``pct_expenditure`` (local budget expenditure of the same year: for the
     provinces' own final accounts the same tables' expenditure, else :func:`provincial_expenditure`).
     """
@@ -241,11 +230,8 @@ def transfers_panel(data_dir: Path | None = None) -> pd.DataFrame:
         frames.append(units.frame_to_cny_100m(d, data_dir).assign(measure=key, label=label))
     t = pd.concat(frames, ignore_index=True).rename(columns={"value": "transfers_100m_cny"})
     t = t[["geo_code", "year", "measure", "label", "transfers_100m_cny", "source_id", "vintage"]]
-    pop = population(data_dir)
-    t = t.merge(pop, on=["geo_code", "year"], how="left")
-    fixed = pop[pop["year"] == FIXED_POPULATION_YEAR].set_index("geo_code")["population_10k"]
+    t = t.merge(units.population(data_dir), on=["geo_code", "year"], how="left")
     t["per_head_yuan"] = units.yuan_per_head(t["transfers_100m_cny"], t["population_10k"])
-    t["per_head_fixed_pop_yuan"] = units.yuan_per_head(t["transfers_100m_cny"], t["geo_code"].map(fixed))
     t = t.merge(grp(data_dir), on=["geo_code", "year"], how="left")
     t["pct_grp"] = t["transfers_100m_cny"] / t["grp_100m_cny"] * 100
     own = _provincial("local_budget_expenditure", data_dir)
@@ -262,7 +248,7 @@ def transfers_panel(data_dir: Path | None = None) -> pd.DataFrame:
     t["pct_expenditure"] = t["transfers_100m_cny"] / t["expenditure_100m_cny"] * 100
     t = provinces.label_columns(t).rename(columns={"name_en": "province"})
     cols = ["geo_code", "province", "region", "year", "measure", "label", "transfers_100m_cny", "source_id",
-            "vintage", "population_10k", "per_head_yuan", "per_head_fixed_pop_yuan", "grp_100m_cny", "pct_grp",
+            "vintage", "population_10k", "per_head_yuan", "grp_100m_cny", "pct_grp",
             "expenditure_100m_cny", "expenditure_source", "pct_expenditure"]
     return t[cols].sort_values(["year", "geo_code"]).reset_index(drop=True)
 
@@ -329,8 +315,8 @@ def focus_balances(data_dir: Path | None = None) -> pd.DataFrame:
     io = decomposition.io_split(2017, data_dir)
     io = io[io["geo_code"].isin(codes)][["geo_code", "year", "foreign_net_pct_va", "total_net_pct_va"]]
     io = io.rename(columns={"foreign_net_pct_va": "foreign_balance_pct_va", "total_net_pct_va": "net_outflow_io_pct_va"})
-    ex = decomposition.preferred_balance_panel(data_dir=data_dir)
-    ex = ex[ex["geo_code"].isin(codes) & ex["year"].between(2014, 2021) & ~ex["secondary"].astype(bool)]
+    ex = decomposition.official_balance_panel(data_dir)
+    ex = ex[ex["geo_code"].isin(codes) & ex["year"].between(2014, 2021)]
     ex = ex[["geo_code", "year", "pct_grp"]].rename(columns={"pct_grp": "net_outflow_exp_pct_grp"})
     out = c.merge(io, on=["geo_code", "year"], how="outer").merge(ex, on=["geo_code", "year"], how="outer")
     out.insert(0, "province", out["geo_code"].map(provinces.name_en))
@@ -341,28 +327,28 @@ def focus_balances(data_dir: Path | None = None) -> pd.DataFrame:
 def focus_figures(year: int = 2023, data_dir: Path | None = None) -> dict:
     """Named figures for Sichuan, Gansu and Qinghai (keys prefixed ``sichuan_``, ``gansu_``, ``qinghai_``).
 
-    From :func:`transfers_panel`: transfers in ``year`` (亿元), per head of the
-    :data:`FIXED_POPULATION_YEAR` population and its rank among 31, % GRP, % spending; per head in
-    2020 (same-year population); 2015 (provinces' own accounts) % spending. From
+    From :func:`transfers_panel`: transfers in ``year`` (亿元), % GRP, % spending; per head in
+    ``per_head_year`` (the last year with same-year population) and its rank among the provinces;
+    2015 (provinces' own accounts) % spending. From
     :func:`focus_balances`: customs goods balance % GRP in 2017 and ``customs_last_year``, IO 2017
     foreign balance and net outflow (% of IO value added).
     """
     t = transfers_panel(data_dir)
     b = focus_balances(data_dir).set_index(["province", "year"])
     ty = t[t["year"] == year].set_index("province")
-    t20 = t[t["year"] == 2020].set_index("province")
+    ph_year = int(t.dropna(subset=["per_head_yuan"])["year"].max())
+    tph = t[t["year"] == ph_year].set_index("province")
     t15 = t[t["year"] == 2015].set_index("province")
-    rank = ty["per_head_fixed_pop_yuan"].rank(ascending=False).astype(int)
+    rank = tph["per_head_yuan"].rank(ascending=False).astype(int)
     last_c = int(b["customs_goods_balance_pct_grp"].dropna().index.get_level_values("year").max())
-    out = {"year": year, "customs_last_year": last_c}
+    out = {"year": year, "per_head_year": ph_year, "customs_last_year": last_c}
     for p in FOCUS:
         k = p.lower()
         out |= {f"{k}_transfers": float(ty.loc[p, "transfers_100m_cny"]),
-                f"{k}_per_head_fixed": float(ty.loc[p, "per_head_fixed_pop_yuan"]),
                 f"{k}_rank_per_head": int(rank[p]),
                 f"{k}_pct_grp": float(ty.loc[p, "pct_grp"]),
                 f"{k}_pct_expenditure": float(ty.loc[p, "pct_expenditure"]),
-                f"{k}_per_head_2020": float(t20.loc[p, "per_head_yuan"]),
+                f"{k}_per_head": float(tph.loc[p, "per_head_yuan"]),
                 f"{k}_pct_expenditure_2015": float(t15.loc[p, "pct_expenditure"]),
                 f"{k}_customs_2017": float(b.loc[(p, 2017), "customs_goods_balance_pct_grp"]),
                 f"{k}_customs_last": float(b.loc[(p, last_c), "customs_goods_balance_pct_grp"]),
@@ -398,9 +384,6 @@ def rank_corr(x: pd.Series, y: pd.Series) -> float:
     """Spearman rank correlation over the pairs where both are present (NaN with fewer than 3)."""
     ok = x.notna() & y.notna()
     return float(x[ok].rank().corr(y[ok].rank())) if ok.sum() >= 3 else float("nan")
-
-
-_rank_corr = rank_corr   # the name helpers.ledger (C8) calls today
 
 
 def transfers_vs_balances(data_dir: Path | None = None) -> dict:
@@ -560,21 +543,20 @@ def transfers_chart(measure: str = "pct_grp", data_dir: Path | None = None):
 
 
 # ----------------------------------------------------------------------------- ledger hooks
-def net_outflow_panel(data_dir: Path | None = None) -> pd.DataFrame:
+def _net_outflow_pct_grp(data_dir: Path | None = None) -> pd.DataFrame:
     """Net outflow of goods and services (expenditure approach) % GRP, one official value per province-year.
 
-    From :func:`helpers.decomposition.preferred_balance_panel`, secondary mirrors left out. Columns:
+    From :func:`helpers.decomposition.official_balance_panel`. Columns:
     ``geo_code, year, net_outflow_pct_grp, balance_source``.
     """
-    p = decomposition.preferred_balance_panel(data_dir=data_dir)
-    p = p[~p["secondary"].astype(bool)]
+    p = decomposition.official_balance_panel(data_dir)
     return p[["geo_code", "year", "pct_grp", "source_id"]].rename(
         columns={"pct_grp": "net_outflow_pct_grp", "source_id": "balance_source"}).reset_index(drop=True)
 
 
 def spending_vs_balance(data_dir: Path | None = None) -> pd.DataFrame:
     """Province-years with both budget expenditure and a net-outflow ratio (the overlap only)."""
-    out = expenditure_intensity(data_dir).merge(net_outflow_panel(data_dir), on=["geo_code", "year"])
+    out = expenditure_intensity(data_dir).merge(_net_outflow_pct_grp(data_dir), on=["geo_code", "year"])
     return provinces.label_columns(out)
 
 
@@ -610,6 +592,6 @@ def fiscal_gap_vs_balance(data_dir: Path | None = None, min_provinces: int = 25)
     m = expenditure_intensity(data_dir).merge(
         rev[["geo_code", "year", "value"]].rename(columns={"value": "revenue_100m_cny"}), on=["geo_code", "year"])
     m["gap_pct_grp"] = (m["expenditure_100m_cny"] - m["revenue_100m_cny"]) / m["grp_100m_cny"] * 100
-    m = m.merge(net_outflow_panel(data_dir), on=["geo_code", "year"], how="left")
+    m = m.merge(_net_outflow_pct_grp(data_dir), on=["geo_code", "year"], how="left")
     return m[["geo_code", "year", "expenditure_100m_cny", "revenue_100m_cny", "grp_100m_cny", "gap_pct_grp",
               "net_outflow_pct_grp"]].reset_index(drop=True)

@@ -23,7 +23,7 @@ from typing import Callable
 import pandas as pd
 import yaml
 
-from . import balances, customs, data, decomposition, fiscal_context, national, paths, provinces, transfers
+from . import balances, customs, data, decomposition, fiscal_context, national, paths, provinces, units
 
 CLAIMS_FILE = paths.ROOT / "ledger" / "claims.yml"
 
@@ -33,11 +33,6 @@ VERDICTS = (SUPPORTED, PARTLY, CONTRADICTED, NOT_TESTABLE)
 BADGES = {SUPPORTED: ("✔", "#0072B2", "#ffffff"), PARTLY: ("◐", "#E69F00", "#000000"),
           CONTRADICTED: ("✘", "#D55E00", "#000000"), NOT_TESTABLE: ("?", "#BBBBBB", "#000000")}
 NOT_JUDGED = "–"
-CHAPTER_TITLES = {
-    "04_provincial_decomposition": "The provincial decomposition",
-    "05_fiscal_context": "The fiscal-reform context",
-    "06_national_position": "The national external position",
-}
 CLAIM_KEYS = ("id", "short", "paraphrase", "abstract_location", "chapter", "balances", "why_these_balances",
               "params", "sensitivity", "verdict_rule", "would_test")
 
@@ -104,15 +99,12 @@ def params(claim: dict, definitions: dict, path: Path | None = None, **override)
 # ----------------------------------------------------------------------------- balance panels
 # Each panel: geo_code, year, level, pct (% of GRP or IO value added), compilation; one row per province-year.
 
-CUSTOMS_SERIES = ("exports_by_location_secondary", "imports_by_location_secondary", "grp",
-                  "fx_cny_per_100usd", "fx_cny_per_usd")
-FOREIGN_SERIES = ("io_exports_foreign", "io_imports_foreign", "io_value_added")
-NET_OUTFLOW_SERIES = ("net_outflow_goods_services", "grp_expenditure", "io_net_outflow_total", "io_exports_foreign",
-                      "io_imports_foreign", "io_domestic_outflow", "io_domestic_inflow", "io_value_added")
-PANEL_SERIES = {"customs_goods": CUSTOMS_SERIES, "foreign_io": FOREIGN_SERIES, "net_outflow": NET_OUTFLOW_SERIES}
-UNITS = {"customs_goods": "万美元", "foreign_io": "亿元", "net_outflow": "亿元"}
-IO_YEARS = (2002, 2007, 2012, 2017)
-USD_10K_PER_USD_100M = 1e4        # 万美元 per 亿美元
+#: The data/ series each balance's panel reads: the balance's own (:data:`helpers.balances.BALANCES`) and,
+#: for the customs goods balance in % of GRP, GRP and the official exchange rates.
+PANEL_SERIES = {k: b.series + (("grp",) + tuple(n for n, _ in units.FX_SERIES) if k == "customs_goods" else ())
+                for k, b in balances.BALANCES.items()}
+#: Every IO benchmark year the ledger looks for (those in data/ are used; some cover a few provinces only).
+IO_BENCHMARK_YEARS = (2002, 2007, 2012, 2017)
 
 
 @data.cached_on_data
@@ -125,7 +117,7 @@ def customs_panel(grp: str, data_dir: Path | None = None) -> pd.DataFrame:
 
 def _io_years(data_dir: Path | None) -> list[int]:
     have = set(data.series("io_value_added", level="provincial", missing_ok=True, data_dir=data_dir)["year"])
-    return [y for y in IO_YEARS if y in have]
+    return [y for y in IO_BENCHMARK_YEARS if y in have]
 
 
 @data.cached_on_data
@@ -144,12 +136,11 @@ def net_outflow_panel(order: tuple[str, ...], min_provinces: int, data_dir: Path
     """Net outflow of goods and services (亿元), % of GRP (expenditure) or of IO value added.
 
     Two compilations, never mixed within a year: the official expenditure-approach tables
-    (:func:`helpers.decomposition.preferred_balance_panel`, secondary mirrors left out) and the IO
+    (:func:`helpers.decomposition.official_balance_panel`) and the IO
     tables' total (foreign + domestic, with the domestic part in ``domestic``). For each year the
     first compilation in ``order`` with at least ``min_provinces`` provinces is used.
     """
-    p = decomposition.balance_panel(data_dir=data_dir)
-    p = decomposition.preferred_balance_panel(p[~p["secondary"].astype(bool)], data_dir=data_dir)
+    p = decomposition.official_balance_panel(data_dir)
     frames = [pd.DataFrame({"geo_code": p["geo_code"], "year": p["year"].astype(int), "level": p["net_outflow"],
                             "pct": p["pct_grp"], "domestic": float("nan"), "compilation": "expenditure approach"})]
     for y in _io_years(data_dir):
@@ -282,18 +273,10 @@ def _c2(p: Params, balance: str, data_dir: Path | None) -> Judgement:
     return Judgement(verdict, key, why, {"per_year": rows}, PANEL_SERIES[balance], sorted(sustained))
 
 
-@data.cached_on_data
-def grp_per_head(source_id: str, data_dir: Path | None = None) -> pd.DataFrame:
-    """GRP per head (元 per person): GRP (亿元) of one source over year-end population (万人)."""
-    g = data.series("grp", source_id=source_id, level="provincial", data_dir=data_dir)
-    m = g[["geo_code", "year", "value"]].merge(transfers._population(data_dir), on=["geo_code", "year"])
-    return m.assign(grp_per_head=m["value"] * 1e8 / (m["population_10k"] * 1e4))[["geo_code", "year", "grp_per_head"]]
-
-
 @rule("C3")
 def _c3(p: Params, balance: str, data_dir: Path | None) -> Judgement:
-    df = balance_panel(balance, p, data_dir).merge(grp_per_head(p["grp_per_head_source"], data_dir),
-                                                   on=["geo_code", "year"])
+    gph = decomposition.grp_per_head(p["grp_per_head_vintage"], data_dir)[["geo_code", "year", "grp_per_head"]]
+    df = balance_panel(balance, p, data_dir).merge(gph, on=["geo_code", "year"])
     interior = {c for c in provinces.CODES if provinces.region_of(c) in p["interior_regions"]}
     n = int(p["n_poorest"])
     ok, rows = {}, []
@@ -414,16 +397,23 @@ def _c7(p: Params, balance: str, data_dir: Path | None) -> Judgement:
     return Judgement(verdict, key, why, f, ("bop_current_account", "gdp", "gdp_secondary"), [as_of])
 
 
-def _rank_corr(x: pd.Series, y: pd.Series) -> float:
-    return float(x.rank().corr(y.rank()))
+NAMED = tuple(provinces.code_of(p) for p in fiscal_context.FOCUS)     # Sichuan, Gansu, Qinghai
 
 
-NAMED = ("510000", "620000", "630000")     # Sichuan, Gansu, Qinghai
+def _transfers(measures, data_dir: Path | None = None) -> pd.DataFrame:
+    """:func:`helpers.fiscal_context.transfers_panel` restricted to ``measures`` (keys of
+    :data:`helpers.fiscal_context.TRANSFER_MEASURES`, from the claim's ``transfer_measures``)."""
+    unknown = set(measures) - set(fiscal_context.TRANSFER_MEASURES)
+    if unknown:
+        raise ClaimsFileError(f"{CLAIMS_FILE}: unknown transfer_measures {sorted(unknown)}; "
+                              f"known: {list(fiscal_context.TRANSFER_MEASURES)}")
+    t = fiscal_context.transfers_panel(data_dir)
+    return t[t["measure"].isin(list(measures))].reset_index(drop=True)
 
 
 @rule("C8")
 def _c8(p: Params, balance: str, data_dir: Path | None) -> Judgement:
-    t = transfers.panel(data_dir)
+    t = _transfers(p["transfer_measures"], data_dir)
     if balance in ("net_outflow", "foreign_io"):
         yr = int(p["io_year"])
         b = balance_panel(balance, Params({**p, "years": [yr, yr]}, p.where), data_dir)
@@ -433,10 +423,10 @@ def _c8(p: Params, balance: str, data_dir: Path | None) -> Judgement:
     ok, rows = {}, []
     for y, g in m.groupby("year"):
         if len(g) >= int(p["min_overlap"]):
-            r = _rank_corr(g["pct_grp"], g["pct"])
+            r = fiscal_context.rank_corr(g["pct_grp"], g["pct"])
             ok[int(y)] = r <= float(p["max_rank_corr"])
-            rows.append({"year": int(y), "provinces": len(g), "rank_corr": r, "measure": g["measure"].iloc[0]})
-    named = m[m["geo_code"].isin(NAMED)][["province", "year", "per_head_yuan", "pct_grp", "pct_spending", "pct"]]
+            rows.append({"year": int(y), "provinces": len(g), "rank_corr": r, "measure": g["label"].iloc[0]})
+    named = m[m["geo_code"].isin(NAMED)][["province", "year", "per_head_yuan", "pct_grp", "pct_expenditure", "pct"]]
     if not ok:
         verdict, why = NOT_TESTABLE, "no year with transfers and this balance for enough provinces"
     elif all(ok.values()):
@@ -447,8 +437,8 @@ def _c8(p: Params, balance: str, data_dir: Path | None) -> Judgement:
         verdict = PARTLY if verdict == SUPPORTED else verdict
     key = "; ".join(f"{r['year']}: rank corr. {r['rank_corr']:+.2f} ({r['provinces']} provinces)" for r in rows)
     return Judgement(verdict, key, why, {"per_year": rows, "named": named.to_dict("records")},
-                     PANEL_SERIES[balance] + ("central_transfers", "central_transfers_outturn", "central_subsidy_revenue",
-                                              "local_budget_expenditure", "population_year_end"), sorted(ok))
+                     PANEL_SERIES[balance] + tuple(fiscal_context.TRANSFER_MEASURES[k][0] for k in p["transfer_measures"])
+                     + ("local_budget_expenditure", "population_year_end"), sorted(ok))
 
 
 @rule("C9")
@@ -475,7 +465,7 @@ def _c9(p: Params, balance: str, data_dir: Path | None) -> Judgement:
     if verdict == SUPPORTED:
         verdict = PARTLY
     why += "; that the interior's position depends on the coast's surplus is not testable with these data"
-    unit, scale = ("亿美元", USD_10K_PER_USD_100M) if balance == "customs_goods" else (UNITS[balance], 1)
+    unit, scale = ("亿美元", units.USD_10K_PER_100M) if balance == "customs_goods" else (balances.level_unit(balance), 1)
     if balance == "net_outflow":
         key = "; ".join(f"{r['year']}: rest {r['rest']:,.0f}, coast's domestic balance {r['coast_domestic']:,.0f} {unit}"
                         for r in rows)
@@ -658,9 +648,9 @@ def chart(claim: str, led: pd.DataFrame, data_dir: Path | None = None):
         return _c8_chart(led, data_dir)
     if claim == "C9":
         d = _rows(led, "C9", "customs_goods")
-        d = pd.concat([pd.DataFrame({"year": d["year"], "balance": d["coast"] / USD_10K_PER_USD_100M,
+        d = pd.concat([pd.DataFrame({"year": d["year"], "balance": d["coast"] / units.USD_10K_PER_100M,
                                      "group": "coast (secondary data)"}),
-                       pd.DataFrame({"year": d["year"], "balance": d["rest"] / USD_10K_PER_USD_100M,
+                       pd.DataFrame({"year": d["year"], "balance": d["rest"] / units.USD_10K_PER_100M,
                                      "group": "rest of the country (secondary data)"})])
         return charts.line_chart(d, "year", "balance", color="group", y_unit="亿美元", zero_rule=True, fmt=",.0f",
                                  title="Customs goods balance: the coast and the rest", source=CUSTOMS_NOTE,
@@ -672,7 +662,7 @@ def chart(claim: str, led: pd.DataFrame, data_dir: Path | None = None):
 def c8_scatter_data(led: pd.DataFrame, data_dir: Path | None = None) -> pd.DataFrame:
     """Transfers (% of GRP) and IO net outflow (% of value added) by province in the IO year of claim C8."""
     yr = int(led[led["claim"] == "C8"]["years"].iloc[0][0])
-    t = transfers.panel(data_dir)
+    t = fiscal_context.transfers_panel(data_dir)
     io = decomposition.io_split(yr, data_dir)[["geo_code", "total_net_pct_va"]]
     return t[t["year"] == yr].merge(io, on="geo_code").dropna(subset=["total_net_pct_va"])
 
@@ -698,18 +688,6 @@ def _c8_chart(led: pd.DataFrame, data_dir: Path | None):
                          "deeper net outflow deficits in 2017.")
 
 
-def qinghai_chart(data_dir: Path | None = None):
-    """Qinghai's budget revenue 1985-2004 (万元): local revenue falls and subsidies jump in 1994."""
-    from . import charts
-    d = transfers.qinghai_long(data_dir)
-    d = d[d["year"].between(1985, 2004)]
-    return charts.line_chart(d, "year", "value", color="item", y_unit="万元", fmt=",.0f", y_title="Revenue",
-                             title="Qinghai: the 1994 break in budget revenue",
-                             source="Qinghai Statistical Yearbook 2017, table 9-1",
-                             alt="Qinghai's local budget revenue falls in 1994 while central subsidies jump; "
-                                 "revenue collected for the centre is printed from 1994.")
-
-
 # ----------------------------------------------------------------------------- what the page shows
 
 def claim_html(claim: str, led: pd.DataFrame) -> str:
@@ -731,7 +709,7 @@ def prose_figures(led: pd.DataFrame, data_dir: Path | None = None) -> dict:
     f = lambda c, b: led[(led["claim"] == c) & (led["balance"] == b)]["figures"].iloc[0]  # noqa: E731
     c6, c7 = f("C6", "current_account"), f("C7", "current_account")
     ca = national.current_account_recent(data_dir=data_dir).set_index("period")
-    q = transfers.panel(data_dir)
+    q = fiscal_context.transfers_panel(data_dir)
     q = q[(q["year"] == 2019) & q["geo_code"].isin(NAMED)].set_index("province")
     c8 = {r["year"]: r["rank_corr"] for r in f("C8", "net_outflow")["per_year"]}
     counts = led["verdict"].value_counts()
@@ -754,8 +732,10 @@ def prose_figures(led: pd.DataFrame, data_dir: Path | None = None) -> dict:
         k = name.lower()
         out[f"tr2019_{k}_pct_grp"] = float(q.loc[name, "pct_grp"])
         out[f"tr2019_{k}_per_head"] = float(q.loc[name, "per_head_yuan"])
-        out[f"tr2019_{k}_pct_spending"] = float(q.loc[name, "pct_spending"])
-    out.update({f"qh_{k}": v for k, v in transfers.qinghai_1994(data_dir).items()})
+        out[f"tr2019_{k}_pct_spending"] = float(q.loc[name, "pct_expenditure"])
+    qh = fiscal_context.qinghai_1994(data_dir)
+    out.update({f"qh_{k}": qh[f"{k}_10k_cny"] for k in ("local_revenue_1993", "local_revenue_1994", "subsidies_1993",
+                                                         "subsidies_1994")}, qh_to_centre_1994=qh["central_part_1994_10k_cny"])
     return out
 
 

@@ -8,8 +8,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 #: Tidy tables and the manifest; the only data the book and the tests read.
 DATA = ROOT / "data"
-#: The manifest (Frictionless Data Package) describing every table in :data:`DATA`.
-MANIFEST = DATA / "datapackage.json"
 #: Chapters.
 BOOK = ROOT / "book"
 

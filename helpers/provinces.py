@@ -20,7 +20,6 @@ import pandas as pd
 
 NATIONAL_CODE = "000000"
 REGIONS = ("East", "Central", "West", "Northeast")
-REGION_ZH = {"East": "东部", "Central": "中部", "West": "西部", "Northeast": "东北"}
 
 
 @dataclass(frozen=True)

@@ -18,10 +18,10 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
-from . import charts, customs, decomposition, ledger, national, provinces, schema
+from . import balances, charts, customs, decomposition, ledger, national, provinces, units
 
-USD_100M_PER_10K = schema.TO_USD["万美元"] / schema.TO_USD["亿美元"]   # 万美元 -> 亿美元
 REST = "rest of the country"
+CUSTOMS, NET_OUTFLOW = balances.name("customs_goods"), balances.name("net_outflow")
 
 
 def ledger_coastal_set() -> str:
@@ -53,7 +53,7 @@ def coastal_customs_balance(coastal_set: str | None = None, data_dir: Path | Non
     (``complete``); otherwise the balance is NaN: a gap, not a partial sum.
     """
     coastal_set = coastal_set or ledger_coastal_set()
-    members = set(provinces.COASTAL_SETS[coastal_set])
+    members = balances.coastal_set(coastal_set)
     b = customs.goods_balance(data_dir=data_dir)
     b["group"] = b["geo_code"].map(lambda c: coastal_set if c in members else REST)
     sizes = {coastal_set: len(members), REST: len(provinces.CODES) - len(members)}
@@ -65,7 +65,7 @@ def coastal_customs_balance(coastal_set: str | None = None, data_dir: Path | Non
     g["n_present"] = g["n_present"].fillna(0).astype(int)
     g["n_members"] = g["group"].map(sizes)
     g["complete"] = g["n_present"] == g["n_members"]
-    g["balance_100m_usd"] = (g["balance_10k_usd"] * USD_100M_PER_10K).where(g["complete"])
+    g["balance_100m_usd"] = (g["balance_10k_usd"] / units.USD_10K_PER_100M).where(g["complete"])
     return g[["year", "group", "balance_100m_usd", "n_present", "n_members", "complete"]]
 
 
@@ -88,7 +88,7 @@ def coastal_customs_chart(df: pd.DataFrame):
     chart = alt.Chart(d.dropna(subset=["balance_100m_usd"])).mark_bar().encode(
         x=alt.X("year:O", title="Year", scale=alt.Scale(domain=years), axis=charts.year_axis(years, 5)),
         xOffset="group:N",
-        y=alt.Y("balance_100m_usd:Q", title="Customs goods balance"),
+        y=alt.Y("balance_100m_usd:Q", title=CUSTOMS.capitalize()),
         color=charts.category_color("group", d["group"].unique(), title="Provinces"),
         tooltip=["group:N", "year:O", alt.Tooltip("balance_100m_usd:Q", title="亿美元", format=",.0f"),
                  alt.Tooltip("n_present:Q", title="provinces")])
@@ -97,10 +97,10 @@ def coastal_customs_chart(df: pd.DataFrame):
     n_coastal, n_rest = int(w[provinces.COASTAL_SET_LABELS[coastal]].notna().sum()), int(w[REST].notna().sum())
     n_gap = int(w.isna().all(axis=1).sum())
     return charts.finish(
-        chart, "Customs goods balance: the coastal set and the rest of the country",
+        chart, f"{CUSTOMS.capitalize()}: the coastal set and the rest of the country",
         "provincial exports and imports by location of operating units, SECONDARY compilation "
         "(data/provincial_trade_annual_secondary.csv, 万美元), converted to 亿美元",
-        f"Bars by year {years[0]}-{years[-1]}: the customs goods balance of the coastal set "
+        f"Bars by year {years[0]}-{years[-1]}: the {CUSTOMS} of the coastal set "
         f"({provinces.COASTAL_SET_LABELS[coastal]}) and of the rest of the country, in 100 million US "
         f"dollars. The coastal set is in surplus in {coastal_pos} of the {n_coastal} years it has a bar; the rest "
         f"is in deficit in {rest_neg} of {n_rest}. "
@@ -115,7 +115,7 @@ def rest_net_outflow(year: int = 2017, coastal_set: str | None = None, data_dir:
     province outside the coastal set, in an IO benchmark year (:func:`helpers.decomposition.io_split`)."""
     coastal_set = coastal_set or ledger_coastal_set()
     io = decomposition.io_split(year, data_dir=data_dir)
-    rest = io[~io["geo_code"].isin(provinces.COASTAL_SETS[coastal_set])]
+    rest = io[io["geo_code"].isin(balances.rest_of_country(coastal_set))]
     return rest[["geo_code", "province", "region", "year", "total_net", "total_net_pct_va", "source_id", "vintage"]]\
         .sort_values("total_net_pct_va").reset_index(drop=True)
 
@@ -132,12 +132,12 @@ def rest_net_outflow_chart(df: pd.DataFrame):
     f = rest_figures(df)
     return charts.bar_chart(
         df, "province", "total_net_pct_va", horizontal=True, diverging=True, sort="x", y_unit="% of value added",
-        x_title=None, y_title="Net outflow of goods and services",
-        title=f"Net outflow of goods and services, the rest of the country, {f['io_year']}",
+        x_title=None, y_title=NET_OUTFLOW.capitalize(),
+        title=f"{NET_OUTFLOW.capitalize()}, the rest of the country, {f['io_year']}",
         source=f"provincial input-output tables {f['io_year']} (data/provincial_io_final_demand.csv, 亿元): "
                "foreign exports - imports + domestic outflow - inflow",
-        alt=(f"Horizontal bars for the {f['io_n_rest']} provinces outside the coastal set: net outflow of goods "
-             f"and services as a share of value added in {f['io_year']}. {f['io_n_deficit']} are in deficit; "
+        alt=(f"Horizontal bars for the {f['io_n_rest']} provinces outside the coastal set: {NET_OUTFLOW} "
+             f"as a share of value added in {f['io_year']}. {f['io_n_deficit']} are in deficit; "
              f"the deepest is {f['io_deepest']}."))
 
 

@@ -33,6 +33,9 @@ import pandas as pd
 
 from . import data, schema
 
+#: 万美元 (10,000 US dollars) in one 亿美元 (100 million US dollars): divide a 万美元 amount by it.
+USD_10K_PER_100M = schema.TO_USD["亿美元"] / schema.TO_USD["万美元"]
+
 #: Official annual-average rate series, in order of preference, with the factor to yuan per USD.
 FX_SERIES = [
     ("fx_cny_per_100usd", 0.01),   # NBS, 元/100美元
@@ -251,6 +254,18 @@ def frame_usd(df: pd.DataFrame) -> pd.Series:
     return df["value"] * df["unit"].map(schema.TO_USD)
 
 
+#: The one year-end population used for every per-head figure (万人): NBS, revised after the 7th
+#: census, 2000-2020, 31 provinces. One vintage, never spliced; no population after 2020, so no per head.
+POPULATION_SOURCE = "nbs_fsnd_population_2021"
+
+
 def yuan_per_head(value_100m_cny, population_10k):
     """Yuan per person from an amount in 亿元 and a population in 万人 (scalars or Series)."""
     return value_100m_cny * 1e8 / (population_10k * 1e4)
+
+
+@data.cached_on_data
+def population(data_dir: Path | None = None) -> pd.DataFrame:
+    """Year-end population (万人), ``geo_code, year, population_10k``, vintage :data:`POPULATION_SOURCE` only."""
+    p = data.series("population_year_end", level="provincial", source_id=POPULATION_SOURCE, data_dir=data_dir)
+    return p[["geo_code", "year", "value"]].rename(columns={"value": "population_10k"}).reset_index(drop=True)

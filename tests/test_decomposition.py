@@ -5,7 +5,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from helpers import data, decomposition as dec, provinces
+from helpers import balances, data, decomposition as dec, provinces
 from data_needs import need_series
 from synthetic import write_export
 
@@ -152,7 +152,7 @@ def test_reader_nbs_export_flows_in_and_ranks_first(tmp_path):
 # ------------------------------------------------------------------ three balances, kept apart
 def test_side_by_side_never_mixes_balances():
     d = dec.balances_side_by_side()
-    assert set(d["balance"]) == set(dec.BALANCES)
+    assert set(d["balance"]) == set(dec.BALANCE_NAMES)
     assert not d.duplicated(["geo_code", "year", "balance"]).any()       # one value per balance
     # every value is the balance it says it is (Sichuan 2017: IO foreign balance, IO net outflow)
     s = d[(d["province"] == "Sichuan") & (d["year"] == 2017)].set_index("balance")["value_100m_cny"]
@@ -165,11 +165,11 @@ def test_side_by_side_never_mixes_balances():
 
 
 def test_every_series_belongs_to_one_balance():
-    assert set(dec.SERIES_BALANCE.values()) == set(dec.BALANCES)
-    for key in ("exports", "imports", "outflow", "inflow", "net_total", "outflow_total", "inflow_total"):
-        assert dec.IO_SERIES[key] in dec.SERIES_BALANCE
-    io_bal = {dec.SERIES_BALANCE[dec.IO_SERIES[k]] for k in ("exports", "imports")}
-    assert io_bal == {dec.FOREIGN}
+    assert dec.BALANCE_NAMES == tuple(b.name for b in balances.BALANCES.values())
+    for key in ("outflow", "inflow", "net_total", "outflow_total", "inflow_total"):
+        assert balances.owners(dec.IO_SERIES[key]) == {"net_outflow"}, key
+    for key in ("exports", "imports"):       # the foreign balance, and a part of the IO total net outflow
+        assert balances.owners(dec.IO_SERIES[key]) == {"foreign_io", "net_outflow"}, key
     for frame in (dec.yearbook_vs_io_2007(), dec.poorest_on_net_outflow(2017), dec.customs_panel_pct()):
         assert frame["balance"].nunique() == 1
 

@@ -45,9 +45,8 @@ def test_qinghai_transfers_per_head_grp_and_spending():
     assert q23["grp_100m_cny"] == pytest.approx(3849.2)                    # NBS 2025 vintage
     assert q23["pct_grp"] == pytest.approx(1703.87 / 3849.2 * 100)
     assert q23["pct_expenditure"] == pytest.approx(1703.87 / 2188.72 * 100)
-    # no population after 2020 in data/: same-year per head is a gap, the fixed-2020 one is not
-    assert q23["per_head_yuan"] != q23["per_head_yuan"]
-    assert q23["per_head_fixed_pop_yuan"] == pytest.approx(1703.87e8 / 593e4)   # 28,733 元
+    # no population after 2020 in data/: per head is a gap (no fixed-year stand-in)
+    assert q23["per_head_yuan"] != q23["per_head_yuan"] and "per_head_fixed_pop_yuan" not in t.columns
     q20 = t.loc[("Qinghai", 2020)]
     assert q20["transfers_100m_cny"] == pytest.approx(1441.95)
     assert q20["per_head_yuan"] == pytest.approx(1441.95e8 / 593e4)
@@ -69,7 +68,8 @@ def test_provinces_accounts_vs_mof_2015():
 def test_focus_provinces_and_their_three_balances():
     f = fc.focus_figures(2023)
     assert f["sichuan_transfers"] == pytest.approx(6772.18) and f["gansu_transfers"] == pytest.approx(3397.22)
-    assert f["qinghai_rank_per_head"] == 2            # after Tibet
+    assert f["per_head_year"] == 2020 and f["qinghai_rank_per_head"] == 2            # after Tibet
+    assert f["qinghai_per_head"] == pytest.approx(1441.95e8 / 593e4)
     assert f["customs_last_year"] == 2021
     # Qinghai 2017: a small customs goods surplus and IO foreign surplus, a deep net outflow deficit
     assert f["qinghai_customs_2017"] == pytest.approx(0.515, abs=0.001)
