@@ -86,7 +86,7 @@ def test_vega_runtime_loaded_once_per_chart_page(built_book):
 def test_charts_have_static_fallback_and_alt_text(built_book):
     ch1 = built_book / "book" / "01_argument_and_data.html"
     figs = _parse(ch1).figures
-    assert len(figs) >= 3, "chapter 1 shows the provincial and national coverage and one heatmap"
+    assert len(figs) >= 2, "chapter 1 shows the coverage overview and the customs panel's coverage"
     for page in chapter_pages(built_book):
         for fig in _parse(page).figures:
             where = f"{page.name} #{fig['id']}"

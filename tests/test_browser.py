@@ -172,8 +172,9 @@ def test_charts_legible_and_no_sideways_scroll(browser, server, built_book, widt
     assert not problems, "\n".join(problems)
 
 
-def test_every_slider_moves_its_map_offline(browser, server, built_book):
-    """Every bound range input (year sliders on the maps) redraws its chart, with the network blocked."""
+def test_every_control_redraws_its_chart_offline(browser, server, built_book):
+    """Every bound control (year sliders on the maps, the choice of balance or of coastal definition)
+    redraws its chart, with the network blocked."""
     n_sliders = 0
     problems = []
     for path in chapter_pages(built_book):
@@ -186,24 +187,33 @@ def test_every_slider_moves_its_map_offline(browser, server, built_book):
             page.wait_for_function(
                 "n => document.querySelectorAll('figure.book-chart.book-chart-rendered').length >= n",
                 arg=n, timeout=30_000)
-            sliders = page.locator("figure.book-chart .vega-bindings input[type=range]")
-            for i in range(sliders.count()):
-                s = sliders.nth(i)
-                fig = page.locator("figure.book-chart", has=s)
-                before = fig.locator(".book-chart-vis svg").inner_html()
-                lo = s.get_attribute("min")
-                s.evaluate("(el, v) => { el.value = v; el.dispatchEvent(new Event('input', {bubbles: true})); }", lo)
-                page.wait_for_timeout(300)
-                if fig.locator(".book-chart-vis svg").inner_html() == before:
-                    problems.append(f"{rel} slider {i}: the chart did not change")
-                n_sliders += 1
+            figs = page.locator("figure.book-chart")
+            for i in range(figs.count()):
+                fig = figs.nth(i)
+                controls = fig.locator(".vega-bindings input[type=range], .vega-bindings select, "
+                                       ".vega-bindings input[type=radio]:not(:checked)")
+                for j in range(controls.count()):
+                    c = controls.nth(j)
+                    before = fig.locator(".book-chart-vis svg").first.inner_html()
+                    kind = c.evaluate("el => el.tagName === 'SELECT' ? 'select' : el.type")
+                    if kind == "range":
+                        c.evaluate("(el) => { el.value = el.min; el.dispatchEvent(new Event('input', {bubbles: true})); }")
+                    elif kind == "select":
+                        c.evaluate("(el) => { el.selectedIndex = el.options.length - 1; "
+                                   "el.dispatchEvent(new Event('change', {bubbles: true})); }")
+                    else:
+                        c.check()
+                    page.wait_for_timeout(300)
+                    if fig.locator(".book-chart-vis svg").first.inner_html() == before:
+                        problems.append(f"{rel} chart {i} control {j} ({kind}): the chart did not change")
+                    n_sliders += 1
             if log["blocked"] or log["console"] or log["pageerror"]:
                 problems.append(f"{rel}: {log['blocked'][:2]} {(log['console'] + log['pageerror'])[:2]}")
         finally:
             ctx.close()
     assert not problems, "\n".join(problems)
     if n_sliders == 0:
-        pytest.skip("no chapter uses a year slider yet (tile_map/choropleth year=...)")
+        pytest.fail("no chapter has an interactive control (year slider, balance or coastal-set choice)")
 
 
 def test_make_pdf_prints_every_chapter(built_book, tmp_path):

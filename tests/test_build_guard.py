@@ -20,7 +20,8 @@ TRADE = "trade/142857110823__chlorpyrifos-mobile-detector/A060101.csv"
 
 
 def hashes(d: Path) -> dict:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(d.iterdir())}
+    return {p.relative_to(d).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(d.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture
@@ -115,5 +116,5 @@ def test_written_files_keep_normal_modes(shared_sources, tmp_path):
         build.run(shared_sources, tmp_path / "fresh", verbose=False)
     finally:
         os.umask(old)
-    modes = {p.name: p.stat().st_mode & 0o777 for p in (tmp_path / "fresh").iterdir()}
+    modes = {p.name: p.stat().st_mode & 0o777 for p in (tmp_path / "fresh").iterdir() if p.is_file()}
     assert set(modes.values()) == {0o644}, modes
