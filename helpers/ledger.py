@@ -554,19 +554,21 @@ def glance(led: pd.DataFrame) -> pd.DataFrame:
 
 
 def glance_html(led: pd.DataFrame) -> str:
-    """The compact verdict table as HTML (badges for verdicts, "–" where a balance does not fit)."""
+    """The compact verdict table as HTML: one row per claim (its key figure in small type under its
+    name), one badge per balance, "–" where a balance does not fit the claim. Fits one screen."""
     g = glance(led)
     cols = [c for c in g.columns if c not in ("claim", "short", "key_figure")]
-    head = "".join(f"<th>{escape(c)}</th>" for c in ["Claim"] + cols + ["Key figure"])
+    head = "".join(f"<th>{escape(c)}</th>" for c in ["Claim"] + cols)
     body = []
     for _, r in g.iterrows():
-        cells = [f"<td><a href='#{r['claim'].lower()}'><b>{r['claim']}</b></a> {escape(r['short'])}</td>"]
+        cells = [f"<td><a href='#{r['claim'].lower()}'><b>{r['claim']}</b></a> {escape(r['short'])}"
+                 f"<div class='ledger-key'>{escape(r['key_figure'])}</div></td>"]
         for c in cols:
             v = r[c].split(" (")[0] if r[c] else ""
             cells.append(f"<td>{badge(v) if v else NOT_JUDGED}</td>")
-        cells.append(f"<td>{escape(r['key_figure'])}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
-    return (f"<table class='ledger-glance'><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
+    return (f"<div class='ledger-glance-wrap'><table class='ledger-glance'><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(body)}</tbody></table></div>")
 
 
 def sensitivity_html(table: pd.DataFrame) -> str:

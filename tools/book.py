@@ -46,6 +46,9 @@ SPHINX_FLAGS = "-W -n --keep-going"
 NB_TIMEOUT = 120
 #: What a chapter reads besides its own code: a change to any of these re-runs every chapter.
 FINGERPRINTED = ("data", "helpers", "ledger", "requirements.txt", "pyproject.toml")
+#: What the pages are rendered with: a change re-renders every page (Sphinx alone would skip a build
+#: in which no page changed, and never copy an edited stylesheet), without re-running any chapter.
+RENDER_FINGERPRINTED = ("_config.yml", "_toc.yml", "book/_static", "book/references.bib", "tools/book.py")
 
 
 class BuildError(RuntimeError):
@@ -83,10 +86,10 @@ def chapter_notebooks() -> list[Path]:
 
 
 # --------------------------------------------------------------------------- execution cache
-def fingerprint() -> str:
+def fingerprint(names: tuple[str, ...] = FINGERPRINTED) -> str:
     """sha256 over the path and bytes of every file a chapter may read (:data:`FINGERPRINTED`)."""
     h = hashlib.sha256()
-    for name in FINGERPRINTED:
+    for name in names:
         top = ROOT / name
         files = [top] if top.is_file() else sorted(p for p in top.rglob("*") if p.is_file()
                                                    and "__pycache__" not in p.parts)
@@ -287,10 +290,17 @@ def build(out: Path | str | None = None, *, teacher: bool = False, fresh: bool =
         overrides["hide_solutions"] = False
     print(f"building the book into {out / 'html'} ({'teacher' if teacher else 'student'} version, "
           f"sphinx {SPHINX_FLAGS})", flush=True)
+    stamp = out / ".render-fingerprint"
+    render = fingerprint(RENDER_FINGERPRINTED) + (" teacher" if teacher else "")
+    fresh_env = cleared or not stamp.exists() or stamp.read_text(encoding="utf-8") != render
     res = build_sphinx(ROOT, out / "html", noconfig=True, path_config=str(effective_config(out)), confoverrides=overrides,
-                       builder="html", warningiserror=True, keep_going=True, freshenv=cleared,
+                       builder="html", warningiserror=True, keep_going=True, freshenv=fresh_env,
                        doctreedir=out / ".doctrees", quiet=quiet)
     status = res if isinstance(res, int) else 1
+    if status == 0:
+        stamp.write_text(render, encoding="utf-8")
+    else:
+        stamp.unlink(missing_ok=True)
     print(f"build {'succeeded' if status == 0 else 'FAILED'} in {time.perf_counter() - t0:.1f} s", flush=True)
     return status
 
