@@ -161,8 +161,12 @@ def _renumber_ids(svg: str) -> str:
 
 
 def static_enabled() -> bool:
-    """True when the book is being built (``BOOK_STATIC_CHARTS=1``): draw the static SVG copies."""
-    return os.environ.get(STATIC_ENV, "") == "1"
+    """True when the book is being built (``BOOK_STATIC_CHARTS=1``): draw the static SVG copies.
+    Unset or ``0`` is off; any other value is an error (a typo must not silently change the output)."""
+    value = os.environ.get(STATIC_ENV, "")
+    if value not in ("", "0", "1"):
+        raise ValueError(f"environment variable {STATIC_ENV}={value!r}: use 1 (on) or 0 (off)")
+    return value == "1"
 
 
 def print_spec(spec: dict) -> dict:
@@ -228,6 +232,7 @@ def renderer(spec: dict, **_: Any) -> dict:
     chapter in a notebook fast.
     """
     alt_text(spec)  # a chart without alt text is an error in every mode
+    spec = with_geometry(spec)
     if static_enabled():
         svg = static_svg(spec)
         return {"text/html": render_html(spec, svg), "image/svg+xml": svg}
@@ -698,6 +703,23 @@ def geometry() -> list[dict]:
     return json.loads(p.read_text(encoding="utf-8"))["features"]
 
 
+#: Name of the dataset that carries the province shapes in a map's spec (see :func:`with_geometry`).
+GEOMETRY_DATASET = "book_china_provinces"
+
+
+def _geometry_values() -> list[dict]:
+    return [{"geo_code": f["properties"]["geo_code"],
+             "geo": {"type": "Feature", "geometry": f["geometry"], "properties": {}}} for f in geometry()]
+
+
+def with_geometry(spec: dict) -> dict:
+    """The spec with the province shapes added under ``datasets`` if a map refers to them (inline:
+    the map works offline)."""
+    if GEOMETRY_DATASET not in _spec_json(spec):
+        return spec
+    return {**spec, "datasets": {**spec.get("datasets", {}), GEOMETRY_DATASET: _geometry_values()}}
+
+
 def choropleth(df: pd.DataFrame, value: str, *, title: str, source: str, alt: str,
                unit: str | None = None, diverging: bool = True, fmt: str = ",.1f",
                year: str | None = None, year_value: int | None = None, height: int = 380):
@@ -708,7 +730,6 @@ def choropleth(df: pd.DataFrame, value: str, *, title: str, source: str, alt: st
     """
     import altair as _alt
     feats = geometry()
-    shapes = [{"type": "Feature", "geometry": f["geometry"], "properties": {}} for f in feats]
     base_rows = [{"geo_code": f["properties"]["geo_code"], "name_en": f["properties"]["name"],
                   "status": "no data" if f["properties"]["in_data"] else NOT_IN_DATA_LABEL} for f in feats]
     codes = {f["properties"]["geo_code"] for f in feats if f["properties"]["in_data"]}
@@ -716,9 +737,9 @@ def choropleth(df: pd.DataFrame, value: str, *, title: str, source: str, alt: st
     d = df[["geo_code", value] + extra + ([year] if year else [])].copy()
     d = d[d["geo_code"].isin(codes) & d[value].notna()]
     d = _label(d)[["geo_code", "name_en", "region", value] + extra + ([year] if year else [])]
-    lookup = _alt.LookupData(data=_alt.Data(values=[{"geo_code": r["geo_code"], "geo": s}
-                                                    for r, s in zip(base_rows, shapes)]),
-                             key="geo_code", fields=["geo"])
+    # the shapes travel as a named dataset added to the finished spec (with_geometry): altair never
+    # copies or validates 8,000 vertices, which took 3 s per map
+    lookup = _alt.LookupData(data=_alt.NamedData(name=GEOMETRY_DATASET), key="geo_code", fields=["geo"])
     if diverging:
         scale = _alt.Scale(scheme=DIVERGING_SCHEME, reverse=DIVERGING_REVERSE, domainMid=0)
     else:

@@ -373,3 +373,11 @@ def test_static_svg_only_when_the_book_is_built(line, monkeypatch):
     assert b["text/plain"].startswith("[chart] A balance")
     monkeypatch.setenv(charts.STATIC_ENV, "0")
     assert "image/svg+xml" not in _bundle(line)
+
+
+def test_static_switch_refuses_unclear_values(monkeypatch):
+    monkeypatch.setenv(charts.STATIC_ENV, "yes")
+    with pytest.raises(ValueError, match=charts.STATIC_ENV):
+        charts.static_enabled()
+    monkeypatch.setenv(charts.STATIC_ENV, "0")
+    assert charts.static_enabled() is False

@@ -79,7 +79,9 @@ def test_choropleth_renders_offline_with_greys_and_caveat():
     d = grp[(grp["year"] == y) & (grp["geo_code"] != "540000")]
     chart = charts.choropleth(d, "value", title=f"GRP {y}", source="nbs_fsnd_grp_2025", alt="map of GRP",
                               unit="亿元", diverging=False)
-    spec = chart.to_dict()
+    spec = charts.with_geometry(chart.to_dict())   # as the renderer does: the shapes ride along inline
+    assert len(spec["datasets"][charts.GEOMETRY_DATASET]) == 34
+    assert charts.with_geometry({"mark": "bar"}) == {"mark": "bar"}      # other charts carry no shapes
     assert spec["projection"]["type"] == "conicEqualArea"
     text = json.dumps(spec, ensure_ascii=False)
     assert "not an endorsement" in text and "Taiwan, Hong Kong, Macao" in text
@@ -98,7 +100,8 @@ def test_choropleth_renders_offline_with_greys_and_caveat():
 def test_choropleth_year_slider():
     grp = data.load("provincial_grp_latest")
     d = grp[grp["year"].between(2020, 2022)]
-    spec = charts.choropleth(d, "value", title="GRP", source="s", alt="a", unit="亿元", year="year").to_dict()
+    spec = charts.with_geometry(
+        charts.choropleth(d, "value", title="GRP", source="s", alt="a", unit="亿元", year="year").to_dict())
     p = spec["params"][0]
     assert p["bind"]["input"] == "range" and (p["bind"]["min"], p["bind"]["max"]) == (2020, 2022)
     assert charts.static_svg(spec).startswith("<svg")
