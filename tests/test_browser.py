@@ -71,45 +71,118 @@ def _open(browser, server, rel: str):
     return ctx, page, log
 
 
-def test_every_chapter_renders_its_charts_offline(browser, server, built_book):
+WIDTHS = (1300, 375)
+
+
+def _check_render(page, rel: str, problems: list) -> int:
+    """Every chart drawn, with alt text; the static fallback hidden once the chart is drawn."""
+    figs = page.locator("figure.book-chart")
+    n = figs.count()
+    for i in range(n):
+        fig = figs.nth(i)
+        vis = fig.locator(".book-chart-vis")
+        label = vis.get_attribute("aria-label") or ""
+        if len(label) < 15:
+            problems.append(f"{rel} chart {i}: no alt text")
+        drawn = vis.locator("svg, canvas").first
+        box = drawn.bounding_box() if drawn.count() else None
+        if not box or box["width"] < 50 or box["height"] < 20:
+            problems.append(f"{rel} chart {i}: nothing drawn ({box})")
+        # once rendered, the static fallback is hidden on screen (it is for print/no-JS)
+        if fig.locator("img.book-chart-static").is_visible():
+            problems.append(f"{rel} chart {i}: static fallback still visible after rendering")
+        if fig.locator("img.book-chart-static").get_attribute("alt") != label:
+            problems.append(f"{rel} chart {i}: image alt differs from aria-label")
+    return n
+
+
+_TEXT_SIZES = """() => [...document.querySelectorAll('figure.book-chart .book-chart-vis svg text')]
+    .filter(t => t.textContent.trim() && t.getBoundingClientRect().width > 0)
+    .map(t => [parseFloat(getComputedStyle(t).fontSize) *
+               (t.getScreenCTM() ? Math.hypot(t.getScreenCTM().a, t.getScreenCTM().b) : 1)  /* rotated labels too */,
+               t.textContent.slice(0, 30)])"""
+
+
+def _check_width(page, rel: str, width: int, problems: list) -> None:
+    """No chart text under 11 px on screen, and no page wider than the window."""
+    page.set_viewport_size({"width": width, "height": 900})
+    page.wait_for_timeout(300)  # container-width charts redraw after the resize
+    small = [(round(s, 1), txt) for s, txt in page.evaluate(_TEXT_SIZES) if s < 10.95]
+    if small:
+        problems.append(f"{rel} @{width}px: {len(small)} chart texts under 11 px, e.g. {small[:3]}")
+    over = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    if over > 1:
+        problems.append(f"{rel} @{width}px: page scrolls sideways by {over}px")
+
+
+def _check_controls(page, rel: str, problems: list) -> int:
+    """Every bound control (year slider, choice of balance or coastal set) redraws its chart."""
+    n = 0
+    figs = page.locator("figure.book-chart")
+    for i in range(figs.count()):
+        fig = figs.nth(i)
+        controls = fig.locator(".vega-bindings input[type=range], .vega-bindings select, "
+                               ".vega-bindings input[type=radio]:not(:checked)")
+        for j in range(controls.count()):
+            c = controls.nth(j)
+            before = fig.locator(".book-chart-vis svg").first.inner_html()
+            kind = c.evaluate("el => el.tagName === 'SELECT' ? 'select' : el.type")
+            if kind == "range":
+                c.evaluate("(el) => { el.value = el.min; el.dispatchEvent(new Event('input', {bubbles: true})); }")
+            elif kind == "select":
+                c.evaluate("(el) => { el.selectedIndex = el.options.length - 1; "
+                           "el.dispatchEvent(new Event('change', {bubbles: true})); }")
+            else:
+                c.check()
+            page.wait_for_timeout(300)
+            if fig.locator(".book-chart-vis svg").first.inner_html() == before:
+                problems.append(f"{rel} chart {i} control {j} ({kind}): the chart did not change")
+            n += 1
+    return n
+
+
+@pytest.fixture(scope="module")
+def visits(browser, server, built_book) -> dict:
+    """Each page of the book visited once, offline: what every check below found."""
+    found = {"render": [], "width": [], "controls": [], "offline": [], "n_charts": 0, "n_controls": 0}
     pages = chapter_pages(built_book)
     assert pages
-    n_charts = 0
-    problems = []
     for path in pages:
         rel = path.relative_to(built_book).as_posix()
         ctx, page, log = _open(browser, server, rel)
         try:
-            figs = page.locator("figure.book-chart")
-            n = figs.count()
+            n = page.locator("figure.book-chart").count()
             if n:
                 page.wait_for_function(
                     "n => document.querySelectorAll('figure.book-chart.book-chart-rendered').length >= n",
                     arg=n, timeout=30_000)
-            for i in range(n):
-                fig = figs.nth(i)
-                vis = fig.locator(".book-chart-vis")
-                label = vis.get_attribute("aria-label") or ""
-                if len(label) < 15:
-                    problems.append(f"{rel} chart {i}: no alt text")
-                drawn = vis.locator("svg, canvas").first
-                box = drawn.bounding_box() if drawn.count() else None
-                if not box or box["width"] < 50 or box["height"] < 20:
-                    problems.append(f"{rel} chart {i}: nothing drawn ({box})")
-                # once rendered, the static fallback is hidden on screen (it is for print/no-JS)
-                if fig.locator("img.book-chart-static").is_visible():
-                    problems.append(f"{rel} chart {i}: static fallback still visible after rendering")
-                if fig.locator("img.book-chart-static").get_attribute("alt") != label:
-                    problems.append(f"{rel} chart {i}: image alt differs from aria-label")
-            n_charts += n
+            found["n_charts"] += _check_render(page, rel, found["render"])
+            for width in WIDTHS:
+                _check_width(page, rel, width, found["width"])
+            found["n_controls"] += _check_controls(page, rel, found["controls"])
             if log["blocked"]:
-                problems.append(f"{rel}: tried to reach {log['blocked'][:3]}")
+                found["offline"].append(f"{rel}: tried to reach {log['blocked'][:3]}")
             if log["console"] or log["pageerror"]:
-                problems.append(f"{rel}: console errors {(log['console'] + log['pageerror'])[:3]}")
+                found["offline"].append(f"{rel}: console errors {(log['console'] + log['pageerror'])[:3]}")
         finally:
             ctx.close()
-    assert not problems, "\n".join(problems)
-    assert n_charts >= 3
+    return found
+
+
+def test_every_chapter_renders_its_charts_offline(visits):
+    assert not visits["render"] + visits["offline"], "\n".join(visits["render"] + visits["offline"])
+    assert visits["n_charts"] >= 3
+
+
+def test_charts_legible_and_no_sideways_scroll(visits):
+    """At 1300 px (laptop) and 375 px (phone): no chart text under 11 px, no page scrolls sideways."""
+    assert not visits["width"], "\n".join(visits["width"])
+
+
+def test_every_control_redraws_its_chart_offline(visits):
+    """Year sliders on the maps, the choice of balance and of coastal definition work without a network."""
+    assert not visits["controls"], "\n".join(visits["controls"])
+    assert visits["n_controls"] > 0, "no chapter has an interactive control (year slider, balance or coastal-set choice)"
 
 
 def test_print_media_shows_static_chart(browser, server):
@@ -137,83 +210,6 @@ def test_without_javascript_the_static_chart_shows(browser, server):
         assert len(img.get_attribute("alt") or "") > 15
     finally:
         ctx.close()
-
-
-# --------------------------------------------------------------------------- issue 14: readable at 1300 and 375 px
-_TEXT_SIZES = """() => [...document.querySelectorAll('figure.book-chart .book-chart-vis svg text')]
-    .filter(t => t.textContent.trim() && t.getBoundingClientRect().width > 0)
-    .map(t => [parseFloat(getComputedStyle(t).fontSize) *
-               (t.getScreenCTM() ? Math.hypot(t.getScreenCTM().a, t.getScreenCTM().b) : 1)  /* rotated labels too */, t.textContent.slice(0, 30)])"""
-
-
-@pytest.mark.parametrize("width", [1300, 375])
-def test_charts_legible_and_no_sideways_scroll(browser, server, built_book, width):
-    """No chart text under 11 px on screen, and no page wider than the window (phone and laptop)."""
-    problems = []
-    for path in chapter_pages(built_book):
-        rel = path.relative_to(built_book).as_posix()
-        ctx, page, log = _open(browser, server, rel)
-        try:
-            page.set_viewport_size({"width": width, "height": 900})
-            n = page.locator("figure.book-chart").count()
-            if n:
-                page.wait_for_function(
-                    "n => document.querySelectorAll('figure.book-chart.book-chart-rendered').length >= n",
-                    arg=n, timeout=30_000)
-                page.wait_for_timeout(300)  # container-width charts redraw after the resize
-            small = [(round(s, 1), t) for s, t in page.evaluate(_TEXT_SIZES) if s < 10.95]
-            if small:
-                problems.append(f"{rel} @{width}px: {len(small)} chart texts under 11 px, e.g. {small[:3]}")
-            over = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
-            if over > 1:
-                problems.append(f"{rel} @{width}px: page scrolls sideways by {over}px")
-        finally:
-            ctx.close()
-    assert not problems, "\n".join(problems)
-
-
-def test_every_control_redraws_its_chart_offline(browser, server, built_book):
-    """Every bound control (year sliders on the maps, the choice of balance or of coastal definition)
-    redraws its chart, with the network blocked."""
-    n_sliders = 0
-    problems = []
-    for path in chapter_pages(built_book):
-        rel = path.relative_to(built_book).as_posix()
-        ctx, page, log = _open(browser, server, rel)
-        try:
-            n = page.locator("figure.book-chart").count()
-            if not n:
-                continue
-            page.wait_for_function(
-                "n => document.querySelectorAll('figure.book-chart.book-chart-rendered').length >= n",
-                arg=n, timeout=30_000)
-            figs = page.locator("figure.book-chart")
-            for i in range(figs.count()):
-                fig = figs.nth(i)
-                controls = fig.locator(".vega-bindings input[type=range], .vega-bindings select, "
-                                       ".vega-bindings input[type=radio]:not(:checked)")
-                for j in range(controls.count()):
-                    c = controls.nth(j)
-                    before = fig.locator(".book-chart-vis svg").first.inner_html()
-                    kind = c.evaluate("el => el.tagName === 'SELECT' ? 'select' : el.type")
-                    if kind == "range":
-                        c.evaluate("(el) => { el.value = el.min; el.dispatchEvent(new Event('input', {bubbles: true})); }")
-                    elif kind == "select":
-                        c.evaluate("(el) => { el.selectedIndex = el.options.length - 1; "
-                                   "el.dispatchEvent(new Event('change', {bubbles: true})); }")
-                    else:
-                        c.check()
-                    page.wait_for_timeout(300)
-                    if fig.locator(".book-chart-vis svg").first.inner_html() == before:
-                        problems.append(f"{rel} chart {i} control {j} ({kind}): the chart did not change")
-                    n_sliders += 1
-            if log["blocked"] or log["console"] or log["pageerror"]:
-                problems.append(f"{rel}: {log['blocked'][:2]} {(log['console'] + log['pageerror'])[:2]}")
-        finally:
-            ctx.close()
-    assert not problems, "\n".join(problems)
-    if n_sliders == 0:
-        pytest.fail("no chapter has an interactive control (year slider, balance or coastal-set choice)")
 
 
 def test_make_pdf_prints_every_chapter(built_book, tmp_path):

@@ -16,6 +16,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from book_fixtures import built_book  # noqa: F401  (fixture)
 from helpers import paths
 from tools import book
 
@@ -340,8 +341,9 @@ def _build(kind: str, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def student_html(tmp_path_factory) -> Path:
-    return _build("student", tmp_path_factory)
+def student_html(built_book) -> Path:
+    """The student book is the session's book build (book_fixtures.built_book)."""
+    return built_book
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,7 @@ import functools
 import html
 import http.server
 import shutil
+import os
 import subprocess
 import sys
 import tempfile
@@ -115,9 +116,16 @@ def build(html_dir: Path, out: Path, toc: Path = ROOT / "_toc.yml", pages: list[
         with tempfile.TemporaryDirectory(prefix="book-pdf-") as tmp:
             tmp = Path(tmp)
             profile = tmp / "profile"
+            from concurrent.futures import ThreadPoolExecutor
+
+            def one(i_p):  # each Chromium needs a profile of its own to run beside another
+                i, p = i_p
+                return print_pdf(f"{base}/{p}.html", tmp / f"{i:02d}.pdf", tmp / f"profile-{i:02d}")
+
+            with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+                files = list(pool.map(one, enumerate(pages)))
             parts = []
-            for i, p in enumerate(pages):
-                f = print_pdf(f"{base}/{p}.html", tmp / f"{i:02d}.pdf", profile)
+            for p, f in zip(pages, files):
                 parts.append((page_title(html_dir / f"{p}.html"), PdfReader(f)))
                 print(f"printed {p}.html: {len(parts[-1][1].pages)} pages")
             # table of contents: one page (two if the book grows), page numbers counted after it
@@ -140,7 +148,7 @@ def build(html_dir: Path, out: Path, toc: Path = ROOT / "_toc.yml", pages: list[
             for (title, r), start in zip(parts, starts):
                 for pg in r.pages:
                     w.add_page(pg)
-                w.add_outline_item(title, start - 1)
+                w.add_outline_item(title=title, page_number=start - 1)
             for i, pg in enumerate(w.pages):
                 if i >= n_toc:
                     pg.merge_page(numbers.pages[i])
