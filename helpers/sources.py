@@ -70,7 +70,7 @@ def current_account_frequency(year: int = 2018, data_dir: Path | None = None) ->
 
 
 def grp_vintages(geo: str = "Guangdong", data_dir: Path | None = None) -> tuple[pd.DataFrame, dict]:
-    """The first year in which ``geo``'s official GRP has more than one vintage in ``data/``:
+    """The year in which ``geo``'s official GRP differs most between the vintages in ``data/``:
     (its rows, smallest value first; named figures ``vint_what``, ``vint_a``/``vint_a_v`` (smallest
     value and its vintage), ``vint_b``/``vint_b_v`` (largest) and ``vint_diff_pct``, b over a in %)."""
     code = provinces.code_of(geo)
@@ -78,7 +78,8 @@ def grp_vintages(geo: str = "Guangdong", data_dir: Path | None = None) -> tuple[
     n = d.groupby("year")["vintage"].nunique()
     if not (n > 1).any():
         raise ValueError(f"{geo}: no year of official GRP with two vintages in data/")
-    year = int(n[n > 1].index.min())
+    spread = d.groupby("year")["value"].agg(lambda v: v.max() / v.min() - 1)[n > 1]
+    year = int(spread.idxmax())
     rows = d[d["year"] == year].sort_values("value")
     a, b = rows.iloc[0], rows.iloc[-1]
     figures = {"vint_what": f"{provinces.name_en(code)}'s GRP for {year}",

@@ -28,13 +28,14 @@ def test_current_account_2018_in_surplus_for_the_year_not_in_the_first_half():
     assert list(table.index) == [1, 2, 3, 4] and table.iloc[3, 0] == pytest.approx(489.719227874012)
 
 
-def test_grp_vintages_guangdong_1993():
+def test_grp_vintages_guangdong_2015_the_largest_revision():
+    """The year the vintages differ most: 2015, revised up 4.1 % after the 4th and 5th economic censuses."""
     rows, f = sources.grp_vintages("Guangdong")
-    assert f["vint_what"] == "Guangdong's GRP for 1993"
-    assert (f["vint_a"], f["vint_b"]) == (3469.28, 3469.2834)     # NBS end-2018 export vs first published, 亿元
-    assert f["vint_a_v"].startswith("NBS database as exported 2018-12") and f["vint_b_v"].startswith("first published")
-    assert list(rows["source_id"]) == ["nbs_fsnd_grp_2018", "gcam_cnki_grp_first_published"]
-    assert f["vint_diff_pct"] == pytest.approx(100 * (3469.2834 / 3469.28 - 1))
+    assert f["vint_what"] == "Guangdong's GRP for 2015"
+    assert (f["vint_a"], f["vint_b"]) == (72812.55, 75820.8)        # 亿元: NBS end-2018 export vs 2025 vintage
+    assert f["vint_a_v"].startswith("NBS database as exported 2018-12") and "5th economic census" in f["vint_b_v"]
+    assert list(rows["source_id"]) == ["nbs_fsnd_grp_2018", "nbs_fsnd_grp_2025"]
+    assert f["vint_diff_pct"] == pytest.approx(100 * (75820.8 / 72812.55 - 1))
 
 
 def test_exchange_rates_largest_nbs_wdi_gap_is_2022():
