@@ -553,15 +553,17 @@ def glance(led: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)[["claim", "short"] + cols + ["key_figure"]]
 
 
-def glance_html(led: pd.DataFrame) -> str:
+def glance_html(led: pd.DataFrame, page: str = "") -> str:
     """The compact verdict table as HTML: one row per claim (its key figure in small type under its
-    name), one badge per balance, "–" where a balance does not fit the claim. Fits one screen."""
+    name), one badge per balance, "–" where a balance does not fit the claim. Fits one screen.
+    Each claim links to its section of the ledger page; ``page`` is that page's address from the
+    page the table is shown on (empty on the ledger page itself)."""
     g = glance(led)
     cols = [c for c in g.columns if c not in ("claim", "short", "key_figure")]
     head = "".join(f"<th>{escape(c)}</th>" for c in ["Claim"] + cols)
     body = []
     for _, r in g.iterrows():
-        cells = [f"<td><a href='#{r['claim'].lower()}'><b>{r['claim']}</b></a> {escape(r['short'])}"
+        cells = [f"<td><a href='{page}#{r['claim'].lower()}'><b>{r['claim']}</b></a> {escape(r['short'])}"
                  f"<div class='ledger-key'>{escape(r['key_figure'])}</div></td>"]
         for c in cols:
             v = r[c].split(" (")[0] if r[c] else ""
