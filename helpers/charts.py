@@ -454,6 +454,11 @@ def coverage_heatmap(cov: pd.DataFrame, *, title: str, source: str, alt: str | N
                   note="Provinces ordered by region: East, Central, West, Northeast. Grey = missing (no published value held).")
 
 
+#: The coverage overview: room for the row labels, and the width of the year axis (together they
+#: fit the book's text column).
+COVERAGE_LABEL_WIDTH, COVERAGE_PLOT_WIDTH = 250, 400
+
+
 def coverage_overview(rows: pd.DataFrame, *, title: str, source: str, alt: str | None = None):
     """Series x year grid: colour = share of units with a value, grey = missing.
 
@@ -470,37 +475,33 @@ def coverage_overview(rows: pd.DataFrame, *, title: str, source: str, alt: str |
     df["units"] = df["present"].astype(int).astype(str) + " of " + df["expected"].astype(int).astype(str)
     df["share"] = (df["present"] / df["expected"]).round(3)
     df["row"] = df["label"].map(short_labels(df["label"]))  # the axis label; the tooltip has it whole
+    df["year_end"] = df["year"] + 1
     y0, y1 = int(df["year"].min()), int(df["year"].max())
-    years = list(range(y0, y1 + 1))
     color = _alt.Color("share:Q", title="Share of units with data", legend=_alt.Legend(format="%"),
                        scale=_alt.Scale(scheme=SEQUENTIAL_SCHEME, domain=[0, 1]))
     gap_legend = _alt.Opacity("status:N", title="Gap", legend=_alt.Legend(symbolOpacity=1),
                               scale=_alt.Scale(domain=[MISSING_LABEL], range=[1]))
+    # Years run on a continuous axis of fixed width, so the whole span fits the text column beside
+    # the row labels (one bar per year, decades labelled), and every panel lines up with the others.
+    ticks = [y for y in range(y0 - y0 % 10, y1 + 2, 10) if y0 <= y <= y1 + 1]
     panels = []
     groups = list(df.groupby("table", sort=False))
     for i, (table, d) in enumerate(groups):
         order = list(dict.fromkeys(d["row"]))
-        # Year labels every 5 years on the first panel (at the top) and the last (at the bottom,
-        # with the axis title); the panels between repeat only the decades. Every panel shares
-        # the same year columns, so the grid lines up; and 76 labels x 10 panels would make the
-        # static SVG three times larger and slower to draw.
-        first, last = i == 0, i == len(groups) - 1
-        step_years = 5 if (first or last) else 10
-        axis = _alt.Axis(labelAngle=-90, values=[y for y in years if y % step_years == 0],
-                         orient="top" if first and not last else "bottom")
-        x = _alt.X("year:O", title="Year" if last else None, scale=_alt.Scale(domain=years), axis=axis)
-        y = _alt.Y("row:N", title=None, sort=order, axis=_alt.Axis(minExtent=300))  # panels line up
+        last = i == len(groups) - 1
+        x = _alt.X("year:Q", title="Year" if last else None, scale=_alt.Scale(domain=[y0, y1 + 1], nice=False),
+                   axis=_alt.Axis(values=ticks, format="d", labelAngle=0, grid=True))
+        y = _alt.Y("row:N", title=None, sort=order, axis=_alt.Axis(minExtent=COVERAGE_LABEL_WIDTH))
         d = d.drop(columns="table")
-        have = _alt.Chart(d[d["present"] > 0]).mark_rect(stroke="white", strokeWidth=0.5).encode(
-            x=x, y=y, color=color,
-            tooltip=["label:N", "year:O", _alt.Tooltip("units:N", title="units with data")])
+        have = _alt.Chart(d[d["present"] > 0]).mark_rect().encode(
+            x=x, x2="year_end:Q", y=y, color=color,
+            tooltip=["label:N", _alt.Tooltip("year:Q", format="d"), _alt.Tooltip("units:N", title="units with data")])
         layers = [have]
         if (d["present"] == 0).any():
-            layers.append(_alt.Chart(d[d["present"] == 0]).mark_rect(
-                color=MISSING_COLOR, stroke="white", strokeWidth=0.5).encode(
-                x=x, y=y, opacity=gap_legend, tooltip=["label:N", "year:O", "status:N"]))
-        step = 11 if len(years) <= 40 else 8  # long national spans stay within the page width
-        panel = _alt.layer(*layers).properties(width={"step": step}, height={"step": 13})
+            layers.append(_alt.Chart(d[d["present"] == 0]).mark_rect(color=MISSING_COLOR).encode(
+                x=x, x2="year_end:Q", y=y, opacity=gap_legend,
+                tooltip=["label:N", _alt.Tooltip("year:Q", format="d"), "status:N"]))
+        panel = _alt.layer(*layers).properties(width=COVERAGE_PLOT_WIDTH, height={"step": 14})
         if table:
             panel = panel.properties(title=_alt.TitleParams(str(table), fontSize=13, anchor="start"))
         panels.append(panel)
