@@ -7,6 +7,7 @@ with the reason. :func:`tools.build.run` writes them all and the manifest.
 """
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pandas as pd
@@ -35,3 +36,16 @@ def require(path: Path) -> Path:
     if not path.exists():
         raise FileNotFoundError(f"raw source file not found: {path}")
     return path
+
+
+@functools.lru_cache(maxsize=4)
+def _workbook(path: str, size: int, mtime_ns: int):
+    import openpyxl
+    return openpyxl.load_workbook(path, read_only=False, data_only=True)
+
+
+def workbook(path: Path):
+    """An .xlsx opened once per build for every builder that reads it (the SAFE workbook is read
+    for the balance of payments and again for its services detail); read it, never change it."""
+    st = Path(path).stat()
+    return _workbook(str(path), st.st_size, st.st_mtime_ns)

@@ -28,7 +28,7 @@ import openpyxl
 import pandas as pd
 
 from helpers import provinces
-from .core import Exclusion, SeriesInfo, Source, SourceFormatError, Table, require
+from .core import Exclusion, SeriesInfo, Source, SourceFormatError, Table, require, workbook
 
 NATIONAL = provinces.NATIONAL_CODE
 
@@ -153,7 +153,7 @@ def _bop_sheet(ws, path: Path, sheet: str) -> list[dict]:
 
 def build_bop(src: Path) -> Table:
     path = require(src / BOP_FILE)
-    wb = openpyxl.load_workbook(path, read_only=False, data_only=True)
+    wb = workbook(path)
     by_name = {ws.title.strip(): ws for ws in wb.worksheets}
     recs = []
     for sheet in BOP_SHEETS:

@@ -13,11 +13,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import openpyxl
 import pandas as pd
 
 from helpers import provinces
-from .core import SeriesInfo, Source, SourceFormatError, Table, require
+from .core import SeriesInfo, Source, SourceFormatError, Table, require, workbook
 from .national import BOP_FILE, BOP_VINTAGE, GACC_FILE, _norm
 
 NATIONAL = provinces.NATIONAL_CODE
@@ -52,7 +51,7 @@ SERVICES_ITEMS = [
 
 def build_services(src: Path) -> Table:
     path = require(src / BOP_FILE)
-    wb = openpyxl.load_workbook(path, data_only=True)
+    wb = workbook(path)
     ws = next((w for w in wb.worksheets if w.title.strip() == SERVICES_SHEET), None)
     if ws is None:
         raise SourceFormatError(f"{path}: sheet {SERVICES_SHEET!r} not found")
