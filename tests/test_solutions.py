@@ -74,11 +74,35 @@ def test_solution_prose_has_no_typed_numbers(nb, label, body, exercise):
                        "remove-cell and write {glue:text}`name` instead")
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("nb,label,i,code", CODE, ids=[f"{n}:{lab}:{i}" for n, lab, i, _ in CODE])
-def test_solution_code_runs(nb, label, i, code):
+_RUNNER = """
+import json, sys, traceback
+blocks = json.load(sys.stdin)
+out = []
+for code in blocks:
+    try:
+        exec(compile(code, "<solution>", "exec"), {"__name__": "__main__"})
+        out.append(None)
+    except BaseException:
+        out.append(traceback.format_exc()[-2000:])
+print(json.dumps(out))
+"""
+
+
+@pytest.fixture(scope="module")
+def solution_runs() -> list:
+    """Every solution block run once, each in a namespace of its own, in one fresh Python process
+    (repository on PYTHONPATH, as in Binder): None where it ran, else its traceback."""
+    import json
     env = {**os.environ, "PYTHONPATH": str(paths.ROOT), "MPLBACKEND": "Agg"}
-    proc = subprocess.run([sys.executable, "-c", code], cwd=paths.ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, (f"{nb} solution {label} (code block {i + 1}) fails:\n{code}\n"
-                                  f"--- stderr ---\n{proc.stderr[-2000:]}")
+    proc = subprocess.run([sys.executable, "-c", _RUNNER], input=json.dumps([c for *_, c in CODE]), cwd=paths.ROOT,
+                          env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("k", range(len(CODE)), ids=[f"{n}:{lab}:{i}" for n, lab, i, _ in CODE])
+def test_solution_code_runs(solution_runs, k):
+    nb, label, i, code = CODE[k]
+    assert solution_runs[k] is None, (f"{nb} solution {label} (code block {i + 1}) fails:\n{code}\n"
+                                      f"--- traceback ---\n{solution_runs[k]}")
