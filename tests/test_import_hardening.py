@@ -251,7 +251,7 @@ def test_huge_footnotes_bounded_and_streamed(copy, tmp_path, capsys):
     with open(big, "w", encoding="utf-8") as fh:
         fh.write((FIX / "zh_utf8.csv").read_text(encoding="utf-8"))
         line = "注：" + "一条很长的脚注，" * 6 + "\n"
-        for _ in range(300_000):
+        for _ in range(100_000):  # 15 MB of footnotes; kept whole they would take about 20 MB
             fh.write(line)
     size_before = (copy / "datapackage.json").stat().st_size
     tracemalloc.start()
@@ -260,7 +260,7 @@ def test_huge_footnotes_bounded_and_streamed(copy, tmp_path, capsys):
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert peak < 20e6, f"peak {peak / 1e6:.0f} MB"
+    assert peak < 5e6, f"peak {peak / 1e6:.1f} MB (streamed, it stays well under 1 MB)"
     assert len(info.footnotes) <= 51 and sum(map(len, info.footnotes)) < 6000
     assert "not kept" in info.footnotes[-1]
     rc, out, err = cli(capsys, "add", big, data_dir=copy)
