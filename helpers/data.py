@@ -166,9 +166,21 @@ def series_catalogue(data_dir: Path | None = None) -> pd.DataFrame:
 
 
 @functools.lru_cache(maxsize=64)
-def _load_cached(path: str, mtime: float, name: str, series: frozenset, srcs: frozenset) -> pd.DataFrame:
+def _load_cached(path: str, mtime: float, name: str, series: frozenset, srcs: frozenset,
+                 units: frozenset) -> pd.DataFrame:
+    """Read and validate a table once per (file, manifest entry): schema, declared series and
+    sources, at least one row, and each (series, source, vintage) in the unit the manifest declares."""
     df = schema.read_csv(Path(path))
-    return schema.validate(df, f"data/{name}.csv", set(series), set(srcs))
+    if df.empty:
+        raise schema.DataValidationError(f"{path}: has no rows (header only)")
+    df = schema.validate(df, f"data/{name}.csv", set(series), set(srcs))
+    declared = dict(units)
+    bad = [k for k, u in df.groupby(["series", "source_id", "vintage"])["unit"].unique().items()
+           if list(u) != [declared.get(k)]]
+    if bad:
+        raise schema.DataValidationError(f"{path}: unit(s) differ from those declared in data/datapackage.json "
+                                         f"for {bad[:3]}")
+    return df
 
 
 def _missing(r: dict) -> str:
@@ -192,16 +204,8 @@ def load(name: str, data_dir: Path | None = None) -> pd.DataFrame:
             f"again), or skip the check for this session with data.trust_files() or BOOK_SKIP_HASH_CHECK=1")
     declared = frozenset(s["series"] for s in r["x_series"])
     srcs = frozenset(s["name"] for s in r.get("sources", []))
-    df = _load_cached(str(path), st.st_mtime_ns, name, declared, srcs).copy()
-    if df.empty:
-        raise schema.DataValidationError(f"{path}: has no rows (header only)")
-    units = {(s["series"], s["source_id"], s["vintage"]): s["unit"] for s in r["x_series"]}
-    bad = [k for k, u in df.groupby(["series", "source_id", "vintage"])["unit"].unique().items()
-           if list(u) != [units.get(k)]]
-    if bad:
-        raise schema.DataValidationError(f"{path}: unit(s) differ from those declared in data/datapackage.json "
-                                         f"for {bad[:3]}")
-    return df
+    units = frozenset(((s["series"], s["source_id"], s["vintage"]), s["unit"]) for s in r["x_series"])
+    return _load_cached(str(path), st.st_mtime_ns, name, declared, srcs, units).copy()
 
 
 def load_all(data_dir: Path | None = None) -> pd.DataFrame:
