@@ -49,3 +49,16 @@ def workbook(path: Path):
     for the balance of payments and again for its services detail); read it, never change it."""
     st = Path(path).stat()
     return _workbook(str(path), st.st_size, st.st_mtime_ns)
+
+
+#: Columns of the yearbook page transcriptions (``*.csv`` beside the page text in ../shared/sources).
+PAGE_CSV_COLUMNS = ["province", "year", "series", "value", "unit", "source_url"]
+
+
+def page_csv(path: Path, label: str | None = None) -> pd.DataFrame:
+    """A yearbook page transcription, every cell as text, its columns checked (``label`` names
+    the file in errors; default its path)."""
+    raw = pd.read_csv(require(path), dtype=str, keep_default_na=False)
+    if list(raw.columns) != PAGE_CSV_COLUMNS:
+        raise SourceFormatError(f"{label or path}: columns {list(raw.columns)}, expected {PAGE_CSV_COLUMNS}")
+    return raw

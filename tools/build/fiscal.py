@@ -29,7 +29,7 @@ import pandas as pd
 import xlrd
 
 from helpers import provinces
-from .core import SeriesInfo, Source, SourceFormatError, Table, require
+from .core import SeriesInfo, Source, SourceFormatError, Table, page_csv, require
 
 NAT = provinces.NATIONAL_CODE
 
@@ -228,10 +228,7 @@ def read_raw_total(path: Path) -> pd.DataFrame:
 def _page_csv(path: Path, wanted: dict[str, tuple[str, str, str]], unit_as_printed: str,
               source_id: str, vintage: str) -> pd.DataFrame:
     """``wanted``: CSV series -> (province series, all-local series, unit symbol)."""
-    raw = pd.read_csv(require(path), dtype=str, keep_default_na=False)
-    expected = ["province", "year", "series", "value", "unit", "source_url"]
-    if list(raw.columns) != expected:
-        raise SourceFormatError(f"{path}: columns {list(raw.columns)}, expected {expected}")
+    raw = page_csv(path)
     recs = []
     for i, r in raw.iterrows():
         if r["series"] not in wanted:

@@ -34,7 +34,7 @@ import xlrd
 
 from helpers import provinces
 from . import fiscal
-from .core import Exclusion, SeriesInfo, Source, SourceFormatError, Table, require
+from .core import Exclusion, SeriesInfo, Source, SourceFormatError, Table, page_csv, require
 
 NAT = provinces.NATIONAL_CODE
 ROOT = "fiscal_revenue"
@@ -352,10 +352,7 @@ XJ_DERIVED = {"balance", "revenue_index_prev_year_100", "expenditure_index_prev_
 
 def read_page_csv(path: Path, name: str, province: str, wanted: dict[str, str], skipped: set[str],
                   source_id: str, vintage: str) -> pd.DataFrame:
-    raw = pd.read_csv(require(path), dtype=str, keep_default_na=False)
-    expected = ["province", "year", "series", "value", "unit", "source_url"]
-    if list(raw.columns) != expected:
-        raise SourceFormatError(f"{name}: columns {list(raw.columns)}, expected {expected}")
+    raw = page_csv(path, name)
     recs = []
     for i, r in raw.iterrows():
         where = f"{name} line {i + 2}"
