@@ -12,8 +12,13 @@ verdict never mixes two of them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
-from . import provinces
+import functools
+
+import yaml
+
+from . import paths, provinces
 
 
 @dataclass(frozen=True)
@@ -94,6 +99,24 @@ def name(key: str) -> str:
 def level_unit(key: str) -> str:
     """The unit symbol a balance's (or other measure's) level is in: the first word of its ``unit``."""
     return BASES[key].unit.split(" ", 1)[0]
+
+
+#: The one file that defines the book's thresholds and sets (its ``definitions:`` block).
+CLAIMS_FILE = paths.ROOT / "ledger" / "claims.yml"
+
+
+@functools.lru_cache(maxsize=4)
+def _definitions(path: str, mtime_ns: int) -> dict:
+    return dict(yaml.safe_load(Path(path).read_text(encoding="utf-8")).get("definitions") or {})
+
+
+def definition(key: str):
+    """A shared definition from ``ledger/claims.yml`` (``coastal_set``, ``interior_regions``,
+    ``materiality_pct``, ...): the chapters use the ledger's thresholds, never a copy of them."""
+    defs = _definitions(str(CLAIMS_FILE), CLAIMS_FILE.stat().st_mtime_ns)
+    if key not in defs:
+        raise KeyError(f"{CLAIMS_FILE}: no {key!r} under definitions; there are {sorted(defs)}")
+    return defs[key]
 
 
 def coastal_set(set_name: str) -> frozenset[str]:

@@ -166,8 +166,6 @@ def goods_balance(grp: str | None = None, data_dir: Path | None = None) -> pd.Da
 # --------------------------------------------------------------------------- the customs goods balance, read
 #: Years the panel covers in any breadth (2022 has six provinces only and is left out of the readings).
 PANEL_YEARS = (1993, 2021)
-#: A surplus below this share of GRP is not counted as "material" (see :func:`surplus_count`).
-MATERIALITY_FLOOR_PCT = 1.0
 
 
 def national_balance(data_dir: Path | None = None) -> pd.DataFrame:
@@ -218,10 +216,12 @@ def coastal_share_all_sets(data_dir: Path | None = None) -> pd.DataFrame:
     return pd.concat([coastal_share(s, data_dir) for s in provinces.COASTAL_SETS], ignore_index=True)
 
 
-def surplus_count(floor_pct: float = MATERIALITY_FLOOR_PCT, data_dir: Path | None = None) -> pd.DataFrame:
+def surplus_count(floor_pct: float | None = None, data_dir: Path | None = None) -> pd.DataFrame:
     """Per year with GRP (nbs2018 vintage, 1993-2017): provinces with a customs goods balance, how many
-    in surplus, and how many with a surplus of at least ``floor_pct`` % of GRP (``n_material``);
-    ``below_floor`` names the surplus provinces under the floor."""
+    in surplus, and how many with a surplus of at least ``floor_pct`` % of GRP (``n_material``; default:
+    the ledger's ``materiality_pct`` in ``ledger/claims.yml``); ``below_floor`` names the surplus
+    provinces under the floor."""
+    floor_pct = balances.definition("materiality_pct") if floor_pct is None else floor_pct
     b = goods_balance(grp="nbs2018", data_dir=data_dir).dropna(subset=["balance_pct_grp"])
     rows = []
     for y, g in b.groupby("year"):

@@ -63,9 +63,6 @@ IO_SERIES = {
     "other": "io_other",
 }
 
-INTERIOR_REGIONS = ("Central", "West")
-
-
 class DecompositionError(LookupError):
     """The data needed for a result are not in ``data/`` (names the series and table to add)."""
 
@@ -274,7 +271,7 @@ def io_split(year: int, data_dir: Path | None = None) -> pd.DataFrame:
     w["domestic_share_of_deficit"] = (w["domestic_net"] / w["total_net"]).where(deficit)
     w["year"] = int(year)
     w = _label(w)
-    w["interior"] = w["region"].isin(INTERIOR_REGIONS)
+    w["interior"] = w["region"].isin(balances.definition("interior_regions"))
     cols = ["geo_code", "province", "region", "interior", "year", "value_added", "consumption", "capital_formation",
             "other", "exports", "imports", "outflow", "inflow", "foreign_net", "domestic_net", "total_net", "foreign_net_pct_va", "domestic_net_pct_va",
             "total_net_pct_va", "domestic_share_of_deficit", "source_id", "vintage"]
@@ -300,7 +297,7 @@ def official_balance_panel(data_dir: Path | None = None) -> pd.DataFrame:
 
 
 def interior_codes() -> tuple[str, ...]:
-    return tuple(c for c in provinces.CODES if provinces.region_of(c) in INTERIOR_REGIONS)
+    return tuple(c for c in provinces.CODES if provinces.region_of(c) in balances.definition("interior_regions"))
 
 
 def customs_panel_pct(data_dir: Path | None = None) -> pd.DataFrame:
@@ -335,7 +332,7 @@ def customs_figures(data_dir: Path | None = None) -> dict:
         "cu_full_years": ", ".join(map(str, full.index)),
         "cu_nsur_min": int(full["n_surplus"].min()), "cu_nsur_max": int(full["n_surplus"].max()),
         "cu_nmat_min": int(full["n_material"].min()), "cu_nmat_max": int(full["n_material"].max()),
-        "cu_floor": customs.MATERIALITY_FLOOR_PCT,
+        "cu_floor": balances.definition("materiality_pct"),
         "cu_nsur_2010": int(sc.loc[2010, "n_surplus"]), "cu_nmat_2010": int(sc.loc[2010, "n_material"]),
         "cu_below_2010": sc.loc[2010, "below_floor"],
         "cu_gd_2007": gd.loc[2007, "balance_pct_grp"], "cu_gd_2017": gd.loc[2017, "balance_pct_grp"],

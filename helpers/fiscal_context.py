@@ -199,19 +199,6 @@ def provincial_expenditure(data_dir: Path | None = None) -> pd.DataFrame:
         columns={"value": "expenditure_100m_cny", "source_id": "expenditure_source"}).reset_index(drop=True)
 
 
-def expenditure_intensity(data_dir: Path | None = None) -> pd.DataFrame:
-    """Budget expenditure per head (元, same-year population) and as % of GRP (:data:`GRP_SOURCE`).
-
-    Columns: ``geo_code, year, expenditure_100m_cny, expenditure_source, population_10k,
-    grp_100m_cny, exp_per_head_yuan, exp_pct_grp``; a missing denominator leaves the ratio empty.
-    """
-    out = provincial_expenditure(data_dir).merge(units.population(data_dir), on=["geo_code", "year"], how="left")
-    out = out.merge(grp(data_dir), on=["geo_code", "year"], how="left")
-    out["exp_per_head_yuan"] = units.yuan_per_head(out["expenditure_100m_cny"], out["population_10k"])
-    out["exp_pct_grp"] = out["expenditure_100m_cny"] / out["grp_100m_cny"] * 100
-    return out
-
-
 # ----------------------------------------------------------------------------- transfers
 @data.cached_on_data
 def transfers_panel(data_dir: Path | None = None) -> pd.DataFrame:
@@ -540,58 +527,3 @@ def transfers_chart(measure: str = "pct_grp", data_dir: Path | None = None):
         alt=f"Central transfers ({unit}) to three interior provinces; Qinghai receives by far the most relative "
             "to its output. Points of different shape are different measures, not one series.",
         note="Different shapes are separate measures; lines join years of one measure only.")
-
-
-# ----------------------------------------------------------------------------- ledger hooks
-def _net_outflow_pct_grp(data_dir: Path | None = None) -> pd.DataFrame:
-    """Net outflow of goods and services (expenditure approach) % GRP, one official value per province-year.
-
-    From :func:`helpers.decomposition.official_balance_panel`. Columns:
-    ``geo_code, year, net_outflow_pct_grp, balance_source``.
-    """
-    p = decomposition.official_balance_panel(data_dir)
-    return p[["geo_code", "year", "pct_grp", "source_id"]].rename(
-        columns={"pct_grp": "net_outflow_pct_grp", "source_id": "balance_source"}).reset_index(drop=True)
-
-
-def spending_vs_balance(data_dir: Path | None = None) -> pd.DataFrame:
-    """Province-years with both budget expenditure and a net-outflow ratio (the overlap only)."""
-    out = expenditure_intensity(data_dir).merge(_net_outflow_pct_grp(data_dir), on=["geo_code", "year"])
-    return provinces.label_columns(out)
-
-
-def overlap_summary(data_dir: Path | None = None, min_provinces: int = 10) -> pd.DataFrame:
-    """Per overlap year with ``min_provinces``: rank correlation of net outflow % GRP with spending % GRP / per head."""
-    s = spending_vs_balance(data_dir)
-    rows = [{"year": int(y), "provinces": int(g["net_outflow_pct_grp"].notna().sum()),
-             "rank_corr_exp_pct_grp": rank_corr(g["exp_pct_grp"], g["net_outflow_pct_grp"]),
-             "rank_corr_exp_per_head": rank_corr(g["exp_per_head_yuan"], g["net_outflow_pct_grp"])}
-            for y, g in s.groupby("year") if g["net_outflow_pct_grp"].notna().sum() >= min_provinces]
-    return pd.DataFrame(rows, columns=["year", "provinces", "rank_corr_exp_pct_grp", "rank_corr_exp_per_head"])
-
-
-def transfer_data_available(data_dir: Path | None = None, min_provinces: int = 25) -> dict:
-    """Years with at least ``min_provinces`` provinces of official ``local_budget_revenue`` and ``central_transfers``."""
-    out = {}
-    for s in ("local_budget_revenue", "central_transfers"):
-        df = data.series(s, level="provincial", official_only=True, missing_ok=True, data_dir=data_dir)
-        n = df.groupby("year")["geo_code"].nunique()
-        out[s] = sorted(int(y) for y in n[n >= min_provinces].index)
-    return out
-
-
-def fiscal_gap_vs_balance(data_dir: Path | None = None, min_provinces: int = 25) -> pd.DataFrame:
-    """(Expenditure - own revenue) % GRP against net outflow % GRP, in years with a revenue panel.
-
-    The gap is what transfers plus borrowing had to cover. Columns: ``geo_code, year,
-    expenditure_100m_cny, revenue_100m_cny, grp_100m_cny, gap_pct_grp, net_outflow_pct_grp``.
-    """
-    years = transfer_data_available(data_dir, min_provinces)["local_budget_revenue"]
-    rev = _provincial("local_budget_revenue", data_dir)
-    rev = rev[rev["year"].isin(years)].sort_values(["geo_code", "year", "source_id"]).drop_duplicates(["geo_code", "year"])
-    m = expenditure_intensity(data_dir).merge(
-        rev[["geo_code", "year", "value"]].rename(columns={"value": "revenue_100m_cny"}), on=["geo_code", "year"])
-    m["gap_pct_grp"] = (m["expenditure_100m_cny"] - m["revenue_100m_cny"]) / m["grp_100m_cny"] * 100
-    m = m.merge(_net_outflow_pct_grp(data_dir), on=["geo_code", "year"], how="left")
-    return m[["geo_code", "year", "expenditure_100m_cny", "revenue_100m_cny", "grp_100m_cny", "gap_pct_grp",
-              "net_outflow_pct_grp"]].reset_index(drop=True)

@@ -228,11 +228,6 @@ def manifest_bytes(pkg: dict) -> bytes:
     return (json.dumps(pkg, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
 
 
-def write_manifest(pkg: dict, out: Path) -> None:
-    with AtomicWrite() as w:
-        w.stage(Path(out) / "datapackage.json", manifest_bytes(pkg))
-
-
 def _default_mode() -> int:
     mask = os.umask(0)
     os.umask(mask)

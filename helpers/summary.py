@@ -1,14 +1,14 @@
-"""The book in one page (``book/summary.md``): the verdicts and the three charts that matter most.
+"""The book in one page (``book/summary.ipynb``): the verdicts and the three charts that matter most.
 
-* :func:`verdicts`: one row per claim of the ledger (:func:`helpers.ledger.evaluate`) with every
-  verdict column it returns, and the counts of each verdict to glue;
+* :func:`verdicts`: the ledger at a glance (:func:`helpers.ledger.glance`: one row per claim, one
+  verdict per balance) and the counts of verdicts to glue;
 * :func:`coastal_customs_balance`: the **customs goods balance** of the coastal set and of the
   rest of the country (every other province), by year, from the secondary customs panel;
 * :func:`rest_net_outflow`: the **net outflow of goods and services** (IO tables, foreign +
   domestic) of every province outside the coastal set, as % of value added;
 * :func:`current_account`: China's quarterly current account from 1998, latest release per quarter.
 
-The coastal set is the ledger's (``ledger/claims.yml``, claim C1), so the page and the verdicts
+The coastal set is the ledger's (``ledger/claims.yml``, as claim C1 reads it), so the page and the verdicts
 use one definition. Each ``*_figures`` function returns the named numbers the page glues.
 """
 from __future__ import annotations
@@ -144,11 +144,10 @@ def rest_net_outflow_chart(df: pd.DataFrame):
 # --------------------------------------------------------------------------- chart 3: current account
 def current_account(start: int = 1998, data_dir: Path | None = None) -> pd.DataFrame:
     """Quarterly current account (亿美元) from ``start``: the latest published value of each quarter
-    with its vintage (:func:`helpers.national.bop_latest`)."""
-    q = national.bop_latest("bop_current_account", data_dir=data_dir)
-    q = q[q["quarter"].notna() & (q["year"] >= start) & (q["period"].str.fullmatch(r"\d{4}Q[1-4]"))]
-    return q[["period", "year", "quarter", "value", "unit", "source_id", "vintage"]]\
-        .rename(columns={"value": "current_account"}).reset_index(drop=True)
+    with its vintage (:func:`helpers.national.quarterly_latest`)."""
+    q = national.quarterly_latest("bop_current_account", data_dir=data_dir)
+    q = q[(q["year"] >= start) & q["period"].str.fullmatch(r"\d{4}Q[1-4]")]
+    return q[["period", "year", "quarter", "current_account", "unit", "source_id", "vintage"]].reset_index(drop=True)
 
 
 def current_account_figures(df: pd.DataFrame) -> dict:

@@ -3,7 +3,6 @@ from book_fixtures import built_book, glued  # noqa: F401  (fixture)
 import json
 import re
 
-import pandas as pd
 import pytest
 
 from helpers import appendix, data, paths

@@ -7,7 +7,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import pytest
 
 from book_fixtures import built_book, chapter_pages  # noqa: F401  (fixture)
 from tools import book

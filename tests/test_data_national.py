@@ -164,7 +164,7 @@ def test_fiscal_central_plus_local_equals_total():
                    for x in ("central", "local", None))
         assert ((c + l - t).abs() < 0.01).all()
         # the same national total from the 财政收支总额 table
-        t2 = annual(f"fiscal_{kind}", f"nbs_hgnd_fiscal_total_2018")
+        t2 = annual(f"fiscal_{kind}", "nbs_hgnd_fiscal_total_2018")
         assert ((t - t2).abs() < 0.01).all()
     assert annual("local_expenditure_share_pct")[1994] == pytest.approx(69.7, abs=0.1)
 

@@ -7,7 +7,6 @@ All adds run against a copy of data/ under tmp_path, never the repository's data
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 import tempfile

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from helpers import balances, fiscal_context, ledger, provinces
-from helpers.ledger import CONTRADICTED, NOT_TESTABLE, PARTLY, SUPPORTED
+from helpers.ledger import CONTRADICTED, PARTLY, SUPPORTED
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,7 @@ import math
 
 import pytest
 
-from helpers import data, national
+from helpers import national
 
 
 

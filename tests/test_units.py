@@ -1,6 +1,5 @@
 """Unit conversions at the official annual average exchange rate (helpers.units), on real data/."""
 import json
-import shutil
 
 import pandas as pd
 import pytest

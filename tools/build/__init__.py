@@ -9,15 +9,13 @@ Tables added by readers with ``python -m helpers.data add`` are kept as they are
 from __future__ import annotations
 
 import importlib
-import json
 from pathlib import Path
 
 import pandas as pd
 
 from helpers import paths, schema
-from helpers.manifest import (EXCLUSION_COLUMNS, READER_ORIGIN, AtomicWrite, Exclusion, SeriesInfo,  # noqa: F401
-                              Source, Table, manifest_bytes, package_json, read_manifest, resource_json,
-                              sha256_file, write_manifest)
+from helpers.manifest import (EXCLUSION_COLUMNS, READER_ORIGIN, AtomicWrite, Table, manifest_bytes, package_json,
+                              read_manifest, resource_json, sha256_file)
 
 #: Topic modules, each with ``build(src: Path) -> list[Table]``.
 BUILDERS = [
