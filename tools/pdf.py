@@ -1,22 +1,22 @@
 """``python -m tools.pdf [HTML_DIR] [--out PDF]``: the whole book as one printable PDF.
 
-``make pdf`` runs it after ``make book``. Headless Chromium (Debian package ``chromium``) prints
-every page of the built HTML book in ``_toc.yml`` order, through a local web server (no network),
-with the book's print style sheet (``book/_static/print.css``: static chart copies at the page
-width, no sidebars). pypdf then merges the chapters, puts a table of contents with page numbers
-in front, stamps a page number at the foot of every page and adds PDF bookmarks per chapter.
+``make pdf`` runs it after ``make book``. One headless Chromium (Debian package ``chromium``, or Chrome),
+driven by Playwright, prints every page of the built HTML book in ``_toc.yml`` order, through a
+local web server (no network: no other host resolves), with the book's print style sheet
+(``book/_static/print.css``: A4, static chart copies at the page width, no sidebars). pypdf then
+merges the chapters, puts a table of contents with page numbers in front, stamps a page number
+at the foot of every page and adds PDF bookmarks per chapter.
 
-Needs: Chromium, ``pypdf`` (``pip install .[pdf]``). Output: ``_build/pdf/book.pdf``.
+Needs: Chromium, ``playwright`` and ``pypdf`` (``pip install .[pdf]``). Output: ``_build/pdf/book.pdf``.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import html
 import http.server
 import shutil
-import os
-import subprocess
 import sys
 import tempfile
 import threading
@@ -25,10 +25,13 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-pdf-header-footer", "--print-to-pdf-no-header",
-         "--run-all-compositor-stages-before-draw", "--virtual-time-budget=10000"]
+#: Where a Chromium-based browser is looked for: Debian's package, then Ubuntu's, then the Google
+#: Chrome that GitHub's Ubuntu runners carry.
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+#: Chromium's switches: no first-run or background traffic, and no host resolves except 127.0.0.1,
+#: so nothing a page asks for can leave the machine (the book is self-contained).
+FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"]
 TITLE = "Spatial Dimensions of Domestic Rebalancing in China: the companion book"
 
 
@@ -49,9 +52,11 @@ def toc_pages(toc: Path = ROOT / "_toc.yml") -> list[str]:
 
 
 def chromium() -> str:
-    exe = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium") or shutil.which("chromium-browser")
+    """The browser's path; SystemExit naming the packages to install if there is none."""
+    exe = next((shutil.which(b) for b in BROWSERS if shutil.which(b)), None)
     if not exe:
-        raise SystemExit("Chromium not found: install the Debian package chromium (apt-get install chromium)")
+        raise SystemExit(f"no Chromium found (looked for {', '.join(BROWSERS)}): "
+                         "install the Debian package chromium (apt-get install chromium)")
     return exe
 
 
@@ -67,11 +72,30 @@ def serve(folder: Path):
     return httpd, f"http://127.0.0.1:{httpd.server_address[1]}"
 
 
-def print_pdf(url: str, out: Path, profile: Path) -> Path:
-    cmd = [chromium(), *FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={out}", url]
-    r = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
-    if r.returncode != 0 or not out.exists() or out.stat().st_size == 0:
-        raise RuntimeError(f"Chromium could not print {url}: {r.stderr.strip()[-500:]}")
+@contextlib.contextmanager
+def launch():
+    """One headless Chromium for every page (Playwright, the system's Chromium)."""
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium(), args=FLAGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def print_pdf(ctx, url: str, out: Path) -> Path:
+    """``url`` printed to ``out`` as Chromium's print preview would (the page's @page size and
+    margins, backgrounds, print media), in a new page of the browser context ``ctx``."""
+    page = ctx.new_page()
+    try:
+        page.goto(url, wait_until="load")
+        page.evaluate("() => document.fonts.ready.then(() => true)")
+        page.pdf(path=str(out), prefer_css_page_size=True, print_background=True)
+    finally:
+        page.close()
+    if not out.exists() or out.stat().st_size == 0:
+        raise RuntimeError(f"Chromium could not print {url}")
     return out
 
 
@@ -102,7 +126,10 @@ def numbers_html(n: int, first: int = 1) -> str:
     return _html_page("".join(f"<div class='p'><div class='n'>{k}</div></div>" for k in range(first, first + n)))
 
 
-def build(html_dir: Path, out: Path, toc: Path = ROOT / "_toc.yml", pages: list[str] | None = None) -> Path:
+def build(html_dir: Path, out: Path, toc: Path = ROOT / "_toc.yml", pages: list[str] | None = None,
+          browser=None) -> Path:
+    """Print ``pages`` (default: every page of ``toc``) of ``html_dir`` into ``out``; ``browser``
+    (a Playwright browser) is used if given, else one is launched for the run."""
     from pypdf import PdfReader, PdfWriter
 
     html_dir = Path(html_dir)
@@ -113,17 +140,11 @@ def build(html_dir: Path, out: Path, toc: Path = ROOT / "_toc.yml", pages: list[
     out.parent.mkdir(parents=True, exist_ok=True)
     httpd, base = serve(html_dir)
     try:
-        with tempfile.TemporaryDirectory(prefix="book-pdf-") as tmp:
+        with tempfile.TemporaryDirectory(prefix="book-pdf-") as tmp, \
+                (contextlib.nullcontext(browser) if browser else launch()) as browser:
             tmp = Path(tmp)
-            profile = tmp / "profile"
-            from concurrent.futures import ThreadPoolExecutor
-
-            def one(i_p):  # each Chromium needs a profile of its own to run beside another
-                i, p = i_p
-                return print_pdf(f"{base}/{p}.html", tmp / f"{i:02d}.pdf", tmp / f"profile-{i:02d}")
-
-            with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-                files = list(pool.map(one, enumerate(pages)))
+            ctx = browser.new_context()  # one context: its pages share the cache, the scripts load once
+            files = [print_pdf(ctx, f"{base}/{p}.html", tmp / f"{i:02d}.pdf") for i, p in enumerate(pages)]
             parts = []
             for p, f in zip(pages, files):
                 parts.append((page_title(html_dir / f"{p}.html"), PdfReader(f)))
@@ -135,12 +156,13 @@ def build(html_dir: Path, out: Path, toc: Path = ROOT / "_toc.yml", pages: list[
                 starts.append(k)
                 k += len(r.pages)
             (tmp / "toc.html").write_text(toc_html([(t, s) for (t, _), s in zip(parts, starts)]), encoding="utf-8")
-            toc_pdf = PdfReader(print_pdf((tmp / "toc.html").as_uri(), tmp / "toc.pdf", profile))
+            toc_pdf = PdfReader(print_pdf(ctx, (tmp / "toc.html").as_uri(), tmp / "toc.pdf"))
             if len(toc_pdf.pages) != n_toc:
                 raise RuntimeError(f"the contents take {len(toc_pdf.pages)} pages, expected {n_toc}")
             total = k - 1
             (tmp / "numbers.html").write_text(numbers_html(total), encoding="utf-8")
-            numbers = PdfReader(print_pdf((tmp / "numbers.html").as_uri(), tmp / "numbers.pdf", profile))
+            numbers = PdfReader(print_pdf(ctx, (tmp / "numbers.html").as_uri(), tmp / "numbers.pdf"))
+            ctx.close()
 
             w = PdfWriter()
             for pg in toc_pdf.pages:
