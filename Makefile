@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 TESTSTAMP := $(VENV)/.installed-test
 
-.PHONY: book test test-fast data bench teacher pdf clean venv
+.PHONY: book test test-fast binder data bench teacher pdf clean venv
 
 venv: $(STAMP)
 $(STAMP): requirements.txt pyproject.toml
@@ -32,6 +32,10 @@ test: $(TESTSTAMP)
 
 test-fast: $(TESTSTAMP)
 	$(PY) -m pytest -m "not slow"
+
+# Binder's environment: a brand-new virtualenv from requirements.txt (package index needed), every chapter run in it
+binder: $(TESTSTAMP)
+	BOOK_BINDER_FULL=1 $(PY) -m pytest tests/test_binder.py
 
 data: $(TESTSTAMP)
 	$(PY) -m tools.build
