@@ -1,11 +1,15 @@
 """Shared fixtures. Tests read data/ only, except the rebuild tests, which need ../shared/sources."""
 import copy
 import hashlib
+import os
 from pathlib import Path
 
 import pytest
 
 from helpers import paths
+
+#: the shared book build (built_book, book_outcome) is available to every test module
+pytest_plugins = ["book_fixtures"]
 
 
 @pytest.fixture(scope="session")
@@ -22,14 +26,35 @@ def repo_root() -> Path:
 
 
 #: Fixtures that build the book, rebuild data/ or make a clone: a test using one is `slow`.
-SLOW_FIXTURES = {"built_book", "student_html", "teacher_html", "shared_sources", "clone", "browser", "server"}
+SLOW_FIXTURES = {"built_book", "book_outcome", "student_html", "teacher_html", "shared_sources", "clone", "browser",
+                 "server", "context"}
+#: Work that tests share within one process, one pytest-xdist group each: the browser and its
+#: page visits, the teacher's build, and the memoised raw-data build. (The student book is built
+#: once per run for every worker: tests/book_fixtures.py.)
+XDIST_GROUPS = {"browser": {"browser", "server", "context"}, "teacher": {"teacher_html"},
+                "raw-sources": {"shared_sources"}}
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks added here
 def pytest_collection_modifyitems(config, items):
-    """Mark the slow tests so that `make test-fast` (-m "not slow") leaves them out."""
+    """Mark the slow tests so that `make test-fast` (-m "not slow") leaves them out. Tests marked
+    `binder` (a brand-new environment installed from the package index) run only in `make binder`
+    (BOOK_BINDER_FULL=1), the CI job of that name; elsewhere they are deselected, not skipped."""
     for item in items:
-        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+        used = set(getattr(item, "fixturenames", ()))
+        if SLOW_FIXTURES & used:
             item.add_marker(pytest.mark.slow)
+        # pytest-xdist (--dist loadgroup): tests that share a process's fixtures run in one worker,
+        # so the shared work is done once
+        for group, fixtures in XDIST_GROUPS.items():
+            if fixtures & used:
+                item.add_marker(pytest.mark.xdist_group(group))
+                break
+    if not os.environ.get("BOOK_BINDER_FULL"):
+        binder = [item for item in items if item.get_closest_marker("binder")]
+        if binder:
+            config.hook.pytest_deselected(items=binder)
+            items[:] = [item for item in items if not item.get_closest_marker("binder")]
 
 
 @pytest.fixture(autouse=True, scope="session")

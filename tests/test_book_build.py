@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 
-from book_fixtures import built_book, chapter_pages  # noqa: F401  (fixture)
+from book_fixtures import book_outcome, built_book, chapter_pages  # noqa: F401  (fixture)
 from tools import book
 
 CDN = re.compile(r"cdn\.jsdelivr|unpkg\.com|cdnjs\.|googleapis\.com|gstatic\.com|cdn\.plot\.ly|"
@@ -136,19 +136,18 @@ def test_internal_links_and_anchors_resolve(built_book):
     assert not broken, "broken internal links:\n" + "\n".join(broken[:30])
 
 
-def test_build_executed_every_chapter_and_left_the_notebooks_alone(built_book):
+def test_build_executed_every_chapter_and_left_the_notebooks_alone(built_book, book_outcome):
     """The build runs the chapters through the execution cache (jupyter-cache): every chapter page
     shows outputs of a run, its glued values were recorded, and the repository's notebooks are
     byte for byte as before (they are stored without outputs)."""
-    from book_fixtures import _CACHE
-    log = _CACHE["log"]
+    log = book_outcome["log"]
     assert "chapter(s) on" in log or "chapters are in the execution cache" in log
     for nb in book.chapter_notebooks():
         glue = built_book.parent / "jupyter_execute" / "book" / f"{nb.stem}.glue.json"
         assert glue.exists(), f"{nb.name}: the build recorded no glued values (not executed?)"
         page = (built_book / "book" / f"{nb.stem}.html").read_text(encoding="utf-8")
         assert "cell_output" in page, f"{nb.name}: the built page shows no cell output"
-    assert _CACHE["notebooks_untouched"], "the build modified a notebook in book/"
+    assert book_outcome["notebooks_untouched"], "the build modified a notebook in book/"
 
 
 PLACEHOLDER = re.compile(r"OWNER/|<owner>|example\.com|github\.com/?[\"'#]|mybinder\.org/v2/gh/[^/]*OWNER")

@@ -2,73 +2,54 @@
 text, no console errors, and no request leaves 127.0.0.1."""
 from __future__ import annotations
 
-import functools
-import http.server
-import shutil
-import threading
-from pathlib import Path
-
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from book_fixtures import built_book, chapter_pages  # noqa: F401  (fixture)
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+from tools import pdf
 
 
 def _chromium() -> str:
-    path = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
-    if not path:
-        pytest.skip("Chromium not found: install Debian package chromium (apt-get install chromium)")
-    return path
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
+    """The browser tools/pdf.py prints with (system Chromium, or Chrome on GitHub's runners)."""
+    try:
+        return pdf.chromium()
+    except SystemExit as e:
+        pytest.skip(str(e))
 
 
 @pytest.fixture(scope="module")
 def server(built_book):
-    handler = functools.partial(_Quiet, directory=str(built_book))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    t = threading.Thread(target=httpd.serve_forever, daemon=True)
-    t.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd, url = pdf.serve(built_book)
+    yield url
     httpd.shutdown()
     httpd.server_close()
 
 
 @pytest.fixture(scope="module")
 def browser():
-    exe = _chromium()
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=ARGS, headless=True)
+    _chromium()
+    with pdf.launch() as b:
         yield b
-        b.close()
 
 
-def _open(browser, server, rel: str):
-    """Open a page with every non-local request blocked and recorded; return (page, log)."""
-    log = {"blocked": [], "console": [], "pageerror": []}
+@pytest.fixture(scope="module")
+def context(browser):
+    """One browser context for every visit (pages share its cache, as a reader's tabs do)."""
     ctx = browser.new_context()
+    yield ctx
+    ctx.close()
 
-    def route(r):
-        url = r.request.url
-        if url.startswith(server) or url.startswith("data:") or url.startswith("blob:"):
-            r.continue_()
-        else:
-            log["blocked"].append(url)
-            r.abort()
 
-    ctx.route("**/*", route)
-    page = ctx.new_page()
-    page.on("console", lambda m: log["console"].append(m.text) if m.type == "error" else None)
+def _open(context, server, rel: str):
+    """Open a page, recording every request that is not to the local server (Chromium resolves
+    no other host: tools.pdf.FLAGS), console errors and page errors; return (page, log)."""
+    log = {"blocked": [], "console": [], "pageerror": []}
+    page = context.new_page()
+    page.on("request", lambda r: None if r.url.startswith((server, "data:", "blob:")) else log["blocked"].append(r.url))
+    page.on("console", lambda m: log["console"].append(f"{m.text} ({m.location.get('url')})") if m.type == "error" else None)
     page.on("pageerror", lambda e: log["pageerror"].append(str(e)))
     page.goto(f"{server}/{rel}", wait_until="load")
-    return ctx, page, log
+    return page, log
 
 
 WIDTHS = (1300, 375)
@@ -103,10 +84,15 @@ _TEXT_SIZES = """() => [...document.querySelectorAll('figure.book-chart .book-ch
                t.textContent.slice(0, 30)])"""
 
 
+#: Resolves after two animation frames: a window resize is dispatched, and the container-width
+#: charts redraw, before the frame's animation callbacks run.
+_TWO_FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))"
+
+
 def _check_width(page, rel: str, width: int, problems: list) -> None:
     """No chart text under 11 px on screen, and no page wider than the window."""
     page.set_viewport_size({"width": width, "height": 900})
-    page.wait_for_timeout(300)  # container-width charts redraw after the resize
+    page.evaluate(_TWO_FRAMES)  # container-width charts redraw after the resize
     small = [(round(s, 1), txt) for s, txt in page.evaluate(_TEXT_SIZES) if s < 10.95]
     if small:
         problems.append(f"{rel} @{width}px: {len(small)} chart texts under 11 px, e.g. {small[:3]}")
@@ -134,22 +120,24 @@ def _check_controls(page, rel: str, problems: list) -> int:
                            "el.dispatchEvent(new Event('change', {bubbles: true})); }")
             else:
                 c.check()
-            page.wait_for_timeout(300)
-            if fig.locator(".book-chart-vis svg").first.inner_html() == before:
-                problems.append(f"{rel} chart {i} control {j} ({kind}): the chart did not change")
+            try:  # the view redraws asynchronously
+                page.wait_for_function("([fig, before]) => fig.querySelector('.book-chart-vis svg').innerHTML !== before",
+                                       arg=[fig.element_handle(), before], timeout=5_000)
+            except PlaywrightTimeout:  # a chart that never changes is the failure reported
+                problems.append(f"{rel} chart {i} control {j} ({kind}): the chart did not change within 5 s")
             n += 1
     return n
 
 
 @pytest.fixture(scope="module")
-def visits(browser, server, built_book) -> dict:
+def visits(context, server, built_book) -> dict:
     """Each page of the book visited once, offline: what every check below found."""
     found = {"render": [], "width": [], "controls": [], "offline": [], "n_charts": 0, "n_controls": 0}
     pages = chapter_pages(built_book)
     assert pages
     for path in pages:
         rel = path.relative_to(built_book).as_posix()
-        ctx, page, log = _open(browser, server, rel)
+        page, log = _open(context, server, rel)
         try:
             n = page.locator("figure.book-chart").count()
             if n:
@@ -165,7 +153,7 @@ def visits(browser, server, built_book) -> dict:
             if log["console"] or log["pageerror"]:
                 found["offline"].append(f"{rel}: console errors {(log['console'] + log['pageerror'])[:3]}")
         finally:
-            ctx.close()
+            page.close()
     return found
 
 
@@ -185,8 +173,8 @@ def test_every_control_redraws_its_chart_offline(visits):
     assert visits["n_controls"] > 0, "no chapter has an interactive control (year slider, balance or coastal-set choice)"
 
 
-def test_print_media_shows_static_chart(browser, server):
-    ctx, page, log = _open(browser, server, "book/01_argument_and_data.html")
+def test_print_media_shows_static_chart(context, server):
+    page, log = _open(context, server, "book/01_argument_and_data.html")
     try:
         page.wait_for_selector("figure.book-chart.book-chart-rendered", timeout=30_000)
         page.emulate_media(media="print")
@@ -196,14 +184,13 @@ def test_print_media_shows_static_chart(browser, server):
         img_w = page.evaluate("() => document.querySelector('figure.book-chart img.book-chart-static').naturalWidth")
         assert img_w > 100  # the SVG data URI decoded into a real image
     finally:
-        ctx.close()
+        page.close()
 
 
 def test_without_javascript_the_static_chart_shows(browser, server):
     ctx = browser.new_context(java_script_enabled=False)
     try:
         page = ctx.new_page()
-        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(server) or r.request.url.startswith("data:") else r.abort())
         page.goto(f"{server}/book/01_argument_and_data.html", wait_until="load")
         img = page.locator("figure.book-chart img.book-chart-static").first
         assert img.is_visible()
@@ -212,14 +199,17 @@ def test_without_javascript_the_static_chart_shows(browser, server):
         ctx.close()
 
 
-def test_make_pdf_prints_every_chapter(built_book, tmp_path):
-    """tools/pdf.py: one PDF, a contents page, numbered pages, a bookmark per page of _toc.yml."""
-    pypdf = pytest.importorskip("pypdf")
-    _chromium()
-    from tools import pdf
-    out = pdf.build(built_book, tmp_path / "book.pdf")
+def test_make_pdf_prints_every_chapter(built_book, browser, tmp_path):
+    """tools/pdf.py: one PDF, a contents page, numbered pages, a bookmark per page of _toc.yml,
+    A4 pages, the print style (static charts, no code toggles)."""
+    import pypdf
+    out = pdf.build(built_book, tmp_path / "book.pdf", browser=browser)
     r = pypdf.PdfReader(out)
     titles = [o.title for o in r.outline]
-    assert len(titles) == len(pdf.toc_pages())
+    assert titles == [pdf.page_title(built_book / f"{p}.html") for p in pdf.toc_pages()]
     assert "Contents" in r.pages[0].extract_text()
     assert r.pages[2].extract_text().strip().endswith("3")
+    assert {(round(float(pg.mediabox.width)), round(float(pg.mediabox.height))) for pg in r.pages} == {(595, 842)}
+    text = "\n".join(pg.extract_text() for pg in r.pages)
+    assert "Show code cell source" not in text
+    assert len(r.pages) > 60
