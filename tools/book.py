@@ -130,7 +130,8 @@ def execute_missing(notebooks: list[Path], cache_dir: Path = CACHE, report_dir: 
     names = ", ".join(Path(r.uri).stem for r in missing)
     print(f"running {len(missing)} chapter(s) on {os.cpu_count()} core(s): {names}", flush=True)
     t0 = time.perf_counter()
-    results = _run_parallel(cache, missing)
+    log = report_dir / "kernels.log" if report_dir is not None else Path(os.devnull)
+    results = _run_parallel(cache, missing, log)
     print(f"ran {len(missing)} chapter(s) in {time.perf_counter() - t0:.1f} s", flush=True)
     failures = []
     for uri in [uri for code, uri in results if code != 0]:
@@ -144,8 +145,18 @@ def execute_missing(notebooks: list[Path], cache_dir: Path = CACHE, report_dir: 
     return failures
 
 
-def _ignore_sigint() -> None:
+_STOP = None  # in a pool worker: the build's "stop" event
+
+
+def _worker_init(log: str, stop) -> None:
+    """A pool worker ignores Ctrl-C (the build stops it), and its kernels' stderr goes to ``log``:
+    a kernel's own messages (a traceback if it is stopped while it starts) never reach the terminal."""
+    global _STOP
+    _STOP = stop
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    os.dup2(fd, 2)
+    os.close(fd)
 
 
 def _children(pid: int) -> list[int]:
@@ -162,7 +173,8 @@ def _children(pid: int) -> list[int]:
 
 
 def _kill_tree(pid: int) -> None:
-    """Kill a worker and the kernels it started (jupyter_client starts them in a session of their own)."""
+    """Kill a worker and the kernels it started (jupyter_client starts them in a session of their
+    own, so Ctrl-C does not reach them)."""
     for child in _children(pid):
         _kill_tree(child)
     try:
@@ -171,18 +183,32 @@ def _kill_tree(pid: int) -> None:
         pass
 
 
-def _run_parallel(cache, records) -> list[tuple[int, str]]:
+def _execute(job) -> tuple[int, str]:
+    """jupyter-cache's worker for one chapter, unless the build is stopping (a worker the pool
+    starts in place of a killed one then takes no chapter and starts no kernel)."""
+    from jupyter_cache.executors.basic import ExecutionWorkerLocalMProc
+    if _STOP is not None and _STOP.is_set():
+        return (1, job.uri)
+    return ExecutionWorkerLocalMProc()(job)
+
+
+def _run_parallel(cache, records, log: Path) -> list[tuple[int, str]]:
     """jupyter-cache's parallel worker (each runs an ordinary kernel and caches a successful run),
     one process per core. Unlike its ``local-parallel`` executor, the pool's workers ignore Ctrl-C
     and the build terminates them at once when it is interrupted, instead of hanging."""
     import multiprocessing as mp
-    from jupyter_cache.executors.basic import ExecutionWorkerLocalMProc, ProcessData
+    from jupyter_cache.executors.basic import ProcessData
 
     jobs = [ProcessData(r.pk, r.uri, cache, NB_TIMEOUT, False) for r in records]
-    pool = mp.get_context("fork").Pool(min(len(jobs), os.cpu_count() or 1), initializer=_ignore_sigint)
+    if log != Path(os.devnull):
+        log.parent.mkdir(parents=True, exist_ok=True)
+    ctx = mp.get_context("fork")
+    stop = ctx.Event()
+    pool = ctx.Pool(min(len(jobs), os.cpu_count() or 1), initializer=_worker_init, initargs=(str(log), stop))
     try:
-        results = pool.map(ExecutionWorkerLocalMProc(), jobs, chunksize=1)
+        results = pool.map(_execute, jobs, chunksize=1)
     except BaseException:  # Ctrl-C or a crash: stop the workers and their kernels now, not after their chapters
+        stop.set()
         for worker in mp.active_children():
             _kill_tree(worker.pid)
         pool.terminate()
