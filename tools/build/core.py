@@ -38,6 +38,14 @@ def require(path: Path) -> Path:
     return path
 
 
+def file_key(path: Path) -> tuple[str, int, int]:
+    """A raw file's identity for the per-process read caches: its real path (a symlinked mirror of
+    ../shared/sources, as the tests make, is the same file), size and modification time."""
+    real = Path(path).resolve()
+    st = real.stat()
+    return str(real), st.st_size, st.st_mtime_ns
+
+
 @functools.lru_cache(maxsize=4)
 def _workbook(path: str, size: int, mtime_ns: int):
     import openpyxl
@@ -45,10 +53,9 @@ def _workbook(path: str, size: int, mtime_ns: int):
 
 
 def workbook(path: Path):
-    """An .xlsx opened once per build for every builder that reads it (the SAFE workbook is read
+    """An .xlsx opened once per process for every builder that reads it (the SAFE workbook is read
     for the balance of payments and again for its services detail); read it, never change it."""
-    st = Path(path).stat()
-    return _workbook(str(path), st.st_size, st.st_mtime_ns)
+    return _workbook(*file_key(path))
 
 
 #: Columns of the yearbook page transcriptions (``*.csv`` beside the page text in ../shared/sources).

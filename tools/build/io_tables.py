@@ -30,6 +30,7 @@ are rated LOW-MEDIUM in PROVENANCE (reprocessed non-integer cells, provenance un
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,7 +40,7 @@ import pandas as pd
 import xlrd
 
 from helpers import provinces
-from .core import Exclusion, SeriesInfo, Source, SourceFormatError, Table
+from .core import Exclusion, SeriesInfo, Source, SourceFormatError, Table, file_key
 
 FOLDER = "panels/common2016__CHNIO/data-raw"
 BUREAU = f"{FOLDER}/分省投入产出表"
@@ -156,22 +157,25 @@ def _norm(x) -> str:
 
 
 def read_sheets(path: Path) -> list[tuple[str, list[list]]]:
-    """Every sheet of an xls/xlsx workbook as (name, rows of raw cell values); blanks are None."""
+    """Every sheet of an xls/xlsx workbook as (name, rows of raw cell values); blanks are None.
+    Each workbook is parsed once per process (the rows handed out are copies)."""
     if not path.exists():
         raise FileNotFoundError(f"raw source file not found: {path}")
-    if path.suffix.lower() == ".xls":
-        wb = xlrd.open_workbook(str(path), on_demand=True)
+    return [(name, [list(r) for r in rows]) for name, rows in _read_sheets(*file_key(path))]
+
+
+@functools.lru_cache(maxsize=None)
+def _read_sheets(path: str, size: int, mtime_ns: int) -> tuple[tuple[str, tuple[tuple, ...]], ...]:
+    if path.lower().endswith(".xls"):
+        wb = xlrd.open_workbook(path, on_demand=True)
         try:
-            out = []
-            for sh in wb.sheets():
-                rows = [[None if v == "" else v for v in sh.row_values(r)] for r in range(sh.nrows)]
-                out.append((sh.name, rows))
-            return out
+            return tuple((sh.name, tuple(tuple(None if v == "" else v for v in sh.row_values(r)) for r in range(sh.nrows)))
+                         for sh in wb.sheets())
         finally:
             wb.release_resources()
     wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
-        return [(ws.title, [list(r) for r in ws.iter_rows(values_only=True)]) for ws in wb.worksheets]
+        return tuple((ws.title, tuple(ws.iter_rows(values_only=True))) for ws in wb.worksheets)
     finally:
         wb.close()
 
