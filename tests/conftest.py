@@ -28,10 +28,10 @@ def repo_root() -> Path:
 #: Fixtures that build the book, rebuild data/ or make a clone: a test using one is `slow`.
 SLOW_FIXTURES = {"built_book", "book_outcome", "student_html", "teacher_html", "shared_sources", "clone", "browser",
                  "server", "context"}
-#: Work that tests share within one process, one pytest-xdist group each: the browser and its
-#: page visits, the teacher's build, and the memoised raw-data build. (The student book is built
+#: Work that tests share within one process, one pytest-xdist group each: the visits of the
+#: built pages (tests/test_browser.py), the teacher's build, and the memoised raw-data build. (The student book is built
 #: once per run for every worker: tests/book_fixtures.py.)
-XDIST_GROUPS = {"browser": {"browser", "server", "context"}, "teacher": {"teacher_html"},
+XDIST_GROUPS = {"page-visits": {"server", "context", "visits"}, "teacher": {"teacher_html"},
                 "raw-sources": {"shared_sources"}}
 
 
@@ -55,6 +55,19 @@ def pytest_collection_modifyitems(config, items):
         if binder:
             config.hook.pytest_deselected(items=binder)
             items[:] = [item for item in items if not item.get_closest_marker("binder")]
+    # the longest work first, so that no worker is left with it at the end (a stable sort: the
+    # order within each rank is the files' order)
+    items.sort(key=_rank)
+
+
+#: What runs first: printing the PDF (it waits for the shared book build), the raw-data build
+#: (which runs meanwhile), the page visits, the teacher's build; then everything else.
+FIRST = ({"browser"}, {"shared_sources"}, {"server", "context", "visits"}, {"teacher_html"})
+
+
+def _rank(item) -> int:
+    used = set(getattr(item, "fixturenames", ()))
+    return next((i for i, fixtures in enumerate(FIRST) if fixtures & used), len(FIRST))
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -78,3 +91,16 @@ def _build_collect_once_per_content():
     build.collect = collect
     yield
     build.collect = original
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium per worker (tools.pdf.launch: the system's Chromium, or Chrome on
+    GitHub's runners, resolving no host but 127.0.0.1)."""
+    from tools import pdf
+    try:
+        pdf.chromium()
+    except SystemExit as e:
+        pytest.skip(str(e))
+    with pdf.launch() as b:
+        yield b

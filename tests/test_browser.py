@@ -1,5 +1,5 @@
 """The built book in a real browser (headless Chromium, offline): every chart renders, has alt
-text, no console errors, and no request leaves 127.0.0.1."""
+text, no console errors, and no request leaves 127.0.0.1. (The browser is conftest.py's.)"""
 from __future__ import annotations
 
 import pytest
@@ -9,27 +9,12 @@ from book_fixtures import built_book, chapter_pages  # noqa: F401  (fixture)
 from tools import pdf
 
 
-def _chromium() -> str:
-    """The browser tools/pdf.py prints with (system Chromium, or Chrome on GitHub's runners)."""
-    try:
-        return pdf.chromium()
-    except SystemExit as e:
-        pytest.skip(str(e))
-
-
 @pytest.fixture(scope="module")
 def server(built_book):
     httpd, url = pdf.serve(built_book)
     yield url
     httpd.shutdown()
     httpd.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    _chromium()
-    with pdf.launch() as b:
-        yield b
 
 
 @pytest.fixture(scope="module")
@@ -197,19 +182,3 @@ def test_without_javascript_the_static_chart_shows(browser, server):
         assert len(img.get_attribute("alt") or "") > 15
     finally:
         ctx.close()
-
-
-def test_make_pdf_prints_every_chapter(built_book, browser, tmp_path):
-    """tools/pdf.py: one PDF, a contents page, numbered pages, a bookmark per page of _toc.yml,
-    A4 pages, the print style (static charts, no code toggles)."""
-    import pypdf
-    out = pdf.build(built_book, tmp_path / "book.pdf", browser=browser)
-    r = pypdf.PdfReader(out)
-    titles = [o.title for o in r.outline]
-    assert titles == [pdf.page_title(built_book / f"{p}.html") for p in pdf.toc_pages()]
-    assert "Contents" in r.pages[0].extract_text()
-    assert r.pages[2].extract_text().strip().endswith("3")
-    assert {(round(float(pg.mediabox.width)), round(float(pg.mediabox.height))) for pg in r.pages} == {(595, 842)}
-    text = "\n".join(pg.extract_text() for pg in r.pages)
-    assert "Show code cell source" not in text
-    assert len(r.pages) > 60

@@ -22,7 +22,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-import yaml
+from tools import book
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Where a Chromium-based browser is looked for: Debian's package, then Ubuntu's, then the Google
@@ -33,22 +33,6 @@ BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stab
 FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"]
 TITLE = "Spatial Dimensions of Domestic Rebalancing in China: the companion book"
-
-
-def toc_pages(toc: Path = ROOT / "_toc.yml") -> list[str]:
-    """Page paths (without suffix) in reading order: the root, then every chapter of every part."""
-    t = yaml.safe_load(toc.read_text(encoding="utf-8"))
-    pages = [t["root"]]
-
-    def walk(entries):
-        for e in entries or []:
-            if "file" in e:
-                pages.append(e["file"])
-            walk(e.get("sections"))
-    for part in t.get("parts", []):
-        walk(part.get("chapters"))
-    walk(t.get("chapters"))
-    return pages
 
 
 def chromium() -> str:
@@ -133,7 +117,7 @@ def build(html_dir: Path, out: Path, toc: Path = ROOT / "_toc.yml", pages: list[
     from pypdf import PdfReader, PdfWriter
 
     html_dir = Path(html_dir)
-    pages = pages or toc_pages(toc)
+    pages = pages or book.toc_pages(toc)
     missing = [p for p in pages if not (html_dir / f"{p}.html").exists()]
     if missing:
         raise SystemExit(f"{html_dir} lacks {missing}: run `make book` first")
