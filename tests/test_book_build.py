@@ -2,6 +2,7 @@
 internal links and anchors that resolve. The build itself (-W -n --keep-going) is the fixture."""
 from __future__ import annotations
 
+import functools
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -45,6 +46,7 @@ class _Page(HTMLParser):
             self.figures[-1]["img"] = a
 
 
+@functools.lru_cache(maxsize=None)  # the built book does not change during a run; pages are large
 def _parse(path: Path) -> _Page:
     p = _Page()
     p.feed(path.read_text(encoding="utf-8"))
