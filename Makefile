@@ -27,11 +27,12 @@ book: $(STAMP)
 teacher: $(STAMP)
 	$(PY) -m tools.book build --teacher --out _build/teacher
 
+# pytest caches its rewritten test modules as bytecode, even where PYTHONDONTWRITEBYTECODE is set
 test: $(TESTSTAMP)
-	$(PY) -m pytest
+	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest
 
 test-fast: $(TESTSTAMP)
-	$(PY) -m pytest -m "not slow"
+	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -m "not slow"
 
 # Binder's environment: a brand-new virtualenv from requirements.txt (package index needed), every chapter run in it
 binder: $(TESTSTAMP)
