@@ -68,6 +68,39 @@ def test_failing_chapter_names_the_cell_as_the_reader_counts_it(tmp_path):
     assert (tmp_path / "reports" / "broken.log").exists()
 
 
+def _kernel_dies_while_starting(monkeypatch, tries: Path, times: int) -> None:
+    """The first ``times`` starts of a kernel fail as a port race makes them fail (jupyter_client:
+    "Kernel died before replying to kernel_info"); each try is noted in ``tries`` (the pool's
+    workers are forked from this process, so they inherit the patch)."""
+    from jupyter_cache.executors.basic import ExecutionWorkerLocalMProc
+    real = ExecutionWorkerLocalMProc.execute
+
+    def execute(project_nb, data):
+        with tries.open("a") as fh:
+            fh.write("try\n")
+        if len(tries.read_text().splitlines()) <= times:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        return real(project_nb, data)
+    monkeypatch.setattr(ExecutionWorkerLocalMProc, "execute", staticmethod(execute))
+
+
+@pytest.mark.slow
+def test_chapter_whose_kernel_died_while_starting_runs_on_the_next_try(tmp_path, monkeypatch):
+    _kernel_dies_while_starting(monkeypatch, tmp_path / "tries", times=1)
+    nb = _notebook(tmp_path / "ok.ipynb", [("code", "x = 1")])
+    assert book.execute_missing([nb], cache_dir=tmp_path / "cache", report_dir=tmp_path / "reports") == []
+    assert len((tmp_path / "tries").read_text().splitlines()) == 2
+
+
+@pytest.mark.slow
+def test_chapter_whose_kernel_never_starts_is_reported_not_run(tmp_path, monkeypatch):
+    _kernel_dies_while_starting(monkeypatch, tmp_path / "tries", times=99)
+    nb = _notebook(tmp_path / "nokernel.ipynb", [("code", "x = 1")])
+    failures = book.execute_missing([nb], cache_dir=tmp_path / "cache", report_dir=tmp_path / "reports")
+    assert len(failures) == 1 and "could not be run" in failures[0] and "kernels.log" in failures[0]
+    assert len((tmp_path / "tries").read_text().splitlines()) == 1 + book.KERNEL_RETRIES
+
+
 @pytest.mark.slow
 def test_ctrl_c_stops_a_build_promptly_and_says_so(tmp_path):
     """Ctrl-C (SIGINT to the build's process group, as a terminal sends it) while chapters run."""

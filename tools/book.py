@@ -134,9 +134,10 @@ def execute_missing(notebooks: list[Path], cache_dir: Path = CACHE, report_dir: 
     results = _run_parallel(cache, missing, log)
     print(f"ran {len(missing)} chapter(s) in {time.perf_counter() - t0:.1f} s", flush=True)
     failures = []
-    for uri in [uri for code, uri in results if code != 0]:
+    for code, uri in [(code, uri) for code, uri in results if code != 0]:
         record = cache.get_project_record(uri)
-        tb = record.traceback or "(no traceback recorded)"
+        tb = record.traceback or (f"the chapter could not be run (its kernel did not start, {1 + KERNEL_RETRIES} tries): "
+                                  f"see {log}" if code == NOT_RUN else "(no traceback recorded)")
         failures.append(f"{Path(uri).relative_to(ROOT) if Path(uri).is_relative_to(ROOT) else uri}: "
                         f"{cell_failure(Path(uri), tb)}")
         if report_dir is not None:
@@ -183,13 +184,23 @@ def _kill_tree(pid: int) -> None:
         pass
 
 
+#: jupyter-cache's result for a chapter that could not be run at all (no cell failed): most often
+#: a kernel that died while starting, e.g. when another process took one of the ports
+#: jupyter_client had picked for it. Such a chapter is tried again, up to this many times.
+NOT_RUN, KERNEL_RETRIES = 2, 2
+
+
 def _execute(job) -> tuple[int, str]:
     """jupyter-cache's worker for one chapter, unless the build is stopping (a worker the pool
     starts in place of a killed one then takes no chapter and starts no kernel)."""
     from jupyter_cache.executors.basic import ExecutionWorkerLocalMProc
-    if _STOP is not None and _STOP.is_set():
-        return (1, job.uri)
-    return ExecutionWorkerLocalMProc()(job)
+    for _ in range(1 + KERNEL_RETRIES):
+        if _STOP is not None and _STOP.is_set():
+            return (1, job.uri)
+        code, uri = ExecutionWorkerLocalMProc()(job)
+        if code != NOT_RUN:
+            break
+    return code, uri
 
 
 def _run_parallel(cache, records, log: Path) -> list[tuple[int, str]]:
