@@ -44,3 +44,12 @@ def test_pull_request_build_runs_the_readme_test_command_and_keeps_reports():
     assert any(s.get("uses", "").startswith("actions/upload-artifact") and s.get("if") == "failure()" for s in steps)
     ci = (paths.ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert ci.rstrip().splitlines()[-1] == "make test"
+
+
+def test_binder_environment_is_a_ci_job_of_its_own():
+    """`make binder` (a brand-new environment from requirements.txt, every chapter run in it) needs
+    the package index, so it is not in `make test` but a job of the pull-request workflow."""
+    wf = yaml.safe_load((GITHUB / "workflows" / "build.yml").read_text(encoding="utf-8"))
+    assert any("make binder" in s.get("run", "") for s in wf["jobs"]["binder"]["steps"])
+    make = (paths.ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "BOOK_BINDER_FULL=1" in make.split("\nbinder:", 1)[1].split("\n\n", 1)[0]
