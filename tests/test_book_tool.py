@@ -68,37 +68,48 @@ def test_failing_chapter_names_the_cell_as_the_reader_counts_it(tmp_path):
     assert (tmp_path / "reports" / "broken.log").exists()
 
 
-def _kernel_dies_while_starting(monkeypatch, tries: Path, times: int) -> None:
-    """The first ``times`` starts of a kernel fail as a port race makes them fail (jupyter_client:
-    "Kernel died before replying to kernel_info"); each try is noted in ``tries`` (the pool's
-    workers are forked from this process, so they inherit the patch)."""
-    from jupyter_cache.executors.basic import ExecutionWorkerLocalMProc
-    real = ExecutionWorkerLocalMProc.execute
+def _kernel_dies_while_starting(monkeypatch, tmp_path: Path, times: int) -> Path:
+    """A kernelspec ``flaky`` whose first ``times`` starts die before the kernel answers, as a
+    kernel does when another process took one of its ports; later starts are ordinary Python
+    kernels. Each start is noted in the returned file."""
+    tries = tmp_path / "tries"
+    spec = tmp_path / "jupyter" / "kernels" / "flaky"
+    spec.mkdir(parents=True)
+    (spec / "start.py").write_text(
+        "import os, sys\n"
+        f"with open({str(tries)!r}, 'a') as fh:\n    fh.write('start\\n')\n"
+        f"if len(open({str(tries)!r}).read().splitlines()) <= {times}:\n    sys.exit(1)\n"
+        "os.execv(sys.executable, [sys.executable, '-m', 'ipykernel_launcher', '-f', sys.argv[1]])\n")
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, str(spec / "start.py"), "{connection_file}"],
+        "display_name": "flaky", "language": "python"}))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    return tries
 
-    def execute(project_nb, data):
-        with tries.open("a") as fh:
-            fh.write("try\n")
-        if len(tries.read_text().splitlines()) <= times:
-            raise RuntimeError("Kernel died before replying to kernel_info")
-        return real(project_nb, data)
-    monkeypatch.setattr(ExecutionWorkerLocalMProc, "execute", staticmethod(execute))
+
+def _on_kernel(nb: Path, name: str) -> Path:
+    data = json.loads(nb.read_text(encoding="utf-8"))
+    data["metadata"]["kernelspec"]["name"] = name
+    nb.write_text(json.dumps(data), encoding="utf-8")
+    return nb
 
 
 @pytest.mark.slow
 def test_chapter_whose_kernel_died_while_starting_runs_on_the_next_try(tmp_path, monkeypatch):
-    _kernel_dies_while_starting(monkeypatch, tmp_path / "tries", times=1)
-    nb = _notebook(tmp_path / "ok.ipynb", [("code", "x = 1")])
+    tries = _kernel_dies_while_starting(monkeypatch, tmp_path, times=1)
+    nb = _on_kernel(_notebook(tmp_path / "ok.ipynb", [("code", "x = 1")]), "flaky")
     assert book.execute_missing([nb], cache_dir=tmp_path / "cache", report_dir=tmp_path / "reports") == []
-    assert len((tmp_path / "tries").read_text().splitlines()) == 2
+    assert len(tries.read_text().splitlines()) == 2
 
 
 @pytest.mark.slow
 def test_chapter_whose_kernel_never_starts_is_reported_not_run(tmp_path, monkeypatch):
-    _kernel_dies_while_starting(monkeypatch, tmp_path / "tries", times=99)
-    nb = _notebook(tmp_path / "nokernel.ipynb", [("code", "x = 1")])
+    tries = _kernel_dies_while_starting(monkeypatch, tmp_path, times=99)
+    nb = _on_kernel(_notebook(tmp_path / "nokernel.ipynb", [("code", "x = 1")]), "flaky")
     failures = book.execute_missing([nb], cache_dir=tmp_path / "cache", report_dir=tmp_path / "reports")
     assert len(failures) == 1 and "could not be run" in failures[0] and "kernels.log" in failures[0]
-    assert len((tmp_path / "tries").read_text().splitlines()) == 1 + book.KERNEL_RETRIES
+    assert len(tries.read_text().splitlines()) == 1 + book.KERNEL_RETRIES
+    assert "Kernel died before replying to kernel_info" in (tmp_path / "reports" / "kernels.log").read_text()
 
 
 @pytest.mark.slow

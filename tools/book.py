@@ -213,7 +213,7 @@ def _run_parallel(cache, records, log: Path) -> list[tuple[int, str]]:
     jobs = [ProcessData(r.pk, r.uri, cache, NB_TIMEOUT, False) for r in records]
     if log != Path(os.devnull):
         log.parent.mkdir(parents=True, exist_ok=True)
-    ctx = mp.get_context("fork")
+    ctx = mp.get_context("spawn")  # fresh interpreters: nothing of the build process is copied into a worker
     stop = ctx.Event()
     pool = ctx.Pool(min(len(jobs), os.cpu_count() or 1), initializer=_worker_init, initargs=(str(log), stop))
     try:
