@@ -28,9 +28,9 @@ def repo_root() -> Path:
 #: Fixtures that build the book, rebuild data/ or make a clone: a test using one is `slow`.
 SLOW_FIXTURES = {"built_book", "book_outcome", "student_html", "teacher_html", "shared_sources", "clone", "browser",
                  "server", "context"}
-#: Work that tests share within one process, one pytest-xdist group each: the visits of the
-#: built pages (tests/test_browser.py), the teacher's build, and the memoised raw-data build. (The student book is built
-#: once per run for every worker: tests/book_fixtures.py.)
+#: Work that tests share within one process, one pytest-xdist group each: the visits of the built
+#: pages (tests/test_browser.py), the teacher's build, the memoised raw-data build. (The student
+#: book is built once per run for every worker: tests/book_fixtures.py.)
 XDIST_GROUPS = {"page-visits": {"server", "context", "visits"}, "teacher": {"teacher_html"},
                 "raw-sources": {"shared_sources"}}
 

@@ -136,8 +136,9 @@ def execute_missing(notebooks: list[Path], cache_dir: Path = CACHE, report_dir: 
     failures = []
     for code, uri in [(code, uri) for code, uri in results if code != 0]:
         record = cache.get_project_record(uri)
-        tb = record.traceback or (f"the chapter could not be run (its kernel did not start, {1 + KERNEL_RETRIES} tries): "
-                                  f"see {log}" if code == NOT_RUN else "(no traceback recorded)")
+        not_run = f"the chapter could not be run (its kernel did not start, {1 + KERNEL_RETRIES} tries)" + (
+            f": see {log}" if report_dir is not None else "")
+        tb = record.traceback or (not_run if code == NOT_RUN else "(no traceback recorded)")
         failures.append(f"{Path(uri).relative_to(ROOT) if Path(uri).is_relative_to(ROOT) else uri}: "
                         f"{cell_failure(Path(uri), tb)}")
         if report_dir is not None:
