@@ -28,9 +28,9 @@ def context(browser):
 def _open(context, server, rel: str):
     """Open a page, recording every request that is not to the local server (Chromium resolves
     no other host: tools.pdf.FLAGS), console errors and page errors; return (page, log)."""
-    log = {"blocked": [], "console": [], "pageerror": []}
+    log = {"external": [], "console": [], "pageerror": []}
     page = context.new_page()
-    page.on("request", lambda r: None if r.url.startswith((server, "data:", "blob:")) else log["blocked"].append(r.url))
+    page.on("request", lambda r: None if r.url.startswith((server, "data:", "blob:")) else log["external"].append(r.url))
     page.on("console", lambda m: log["console"].append(f"{m.text} ({m.location.get('url')})") if m.type == "error" else None)
     page.on("pageerror", lambda e: log["pageerror"].append(str(e)))
     page.goto(f"{server}/{rel}", wait_until="load")
@@ -133,8 +133,8 @@ def visits(context, server, built_book) -> dict:
             for width in WIDTHS:
                 _check_width(page, rel, width, found["width"])
             found["n_controls"] += _check_controls(page, rel, found["controls"])
-            if log["blocked"]:
-                found["offline"].append(f"{rel}: tried to reach {log['blocked'][:3]}")
+            if log["external"]:
+                found["offline"].append(f"{rel}: tried to reach {log['external'][:3]}")
             if log["console"] or log["pageerror"]:
                 found["offline"].append(f"{rel}: console errors {(log['console'] + log['pageerror'])[:3]}")
         finally:
